@@ -1,0 +1,24 @@
+package org.sparselab.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.experiments.Schema;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that take a config: overrides and printing the resolved config. */
+final class ConfigOptions {
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. --set train.epochs=3 --set train.phases[1].epochs=5 "
+                    + "--set data.batch_size=64 (values are YAML: 0.1, true, [30, 60]).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--print-config", description = "Print the fully resolved config as YAML and exit.")
+    boolean printConfig;
+
+    ConfigLoader.Loaded<ExperimentConfig> load(Path file) {
+        return ConfigLoader.load(file, overrides, ExperimentConfig.class, Schema.types());
+    }
+}

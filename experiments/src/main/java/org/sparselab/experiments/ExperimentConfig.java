@@ -1,0 +1,40 @@
+package org.sparselab.experiments;
+
+import org.sparselab.config.ConfigException;
+import org.sparselab.config.Default;
+import org.sparselab.config.Doc;
+import org.sparselab.data.DataConfig;
+import org.sparselab.methods.MethodConfig;
+import org.sparselab.models.ModelConfig;
+import org.sparselab.tracking.OutputConfig;
+import org.sparselab.tracking.TrackingConfig;
+import org.sparselab.train.Devices;
+import org.sparselab.train.TrainConfig;
+
+/** One experiment, as a YAML file describes it; immutable, validated, hashed into the run record. */
+@Doc("An experiment: data, model, method, training schedule, tracking and output.")
+public record ExperimentConfig(
+        @Doc("Experiment name ([A-Za-z0-9_.-]+): the run-record folder and the default MLflow experiment.")
+        String name,
+        @Doc("Root seed; every random stream (init, data order, augmentation) derives from it.")
+        @Default("0") long seed,
+        @Doc("auto | cpu | gpu | gpu:N | gpu:all (data-parallel on all GPUs).") @Default("auto") String device,
+        @Doc("Data set, batching and augmentation.") DataConfig data,
+        @Doc("Network architecture.") ModelConfig model,
+        @Doc("Compression method (name: none for dense training).") @Default("{name: none}") MethodConfig method,
+        @Doc("Training phases, optimizer and schedule.") TrainConfig train,
+        @Doc("MLflow tracking.") TrackingConfig tracking,
+        @Doc("Run records and checkpoints.") OutputConfig output) {
+
+    public ExperimentConfig {
+        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw ConfigException.expected("name", "a name of letters, digits, '_', '.', '-'", name);
+        }
+        Devices.checkSyntax(device);
+    }
+
+    /** The MLflow experiment this run belongs to. */
+    public String experimentName() {
+        return tracking.experiment() != null ? tracking.experiment() : name;
+    }
+}

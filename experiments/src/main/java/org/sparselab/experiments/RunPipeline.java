@@ -1,0 +1,227 @@
+package org.sparselab.experiments;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.config.Seeds;
+import org.sparselab.data.DataEnvironment;
+import org.sparselab.data.DataModule;
+import org.sparselab.methods.Method;
+import org.sparselab.metrics.ModelProfile;
+import org.sparselab.metrics.Profiler;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.ModelRegistry;
+import org.sparselab.models.Models;
+import org.sparselab.tracking.Provenance;
+import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunStatus;
+import org.sparselab.train.Checkpoint;
+import org.sparselab.train.Devices;
+import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.ParameterIO;
+import org.sparselab.train.TrainConfig.ResolvedPhase;
+import org.sparselab.train.TrainLoop;
+import org.sparselab.train.TrainingProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run from a resolved config: validate what can be checked cheaply, open the data, build the model with the
+ * method's factories, train through the phases, evaluate, and keep the run record true at every moment.
+ */
+public final class RunPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
+
+    /** What a finished run reports back to the CLI. */
+    public record Outcome(Path runDir, Map<String, Object> summary, ModelProfile profile) {}
+
+    /** Observes the run as it starts (e.g. to attach a log file to its directory). */
+    public interface Listener {
+        default void started(Path runDir) {}
+    }
+
+    private final Path projectDir;
+    private final DataEnvironment dataEnv;
+    private final ModelRegistry models = Models.defaults();
+
+    public RunPipeline(Path projectDir, DataEnvironment dataEnv) {
+        this.projectDir = projectDir;
+        this.dataEnv = dataEnv;
+    }
+
+    /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
+    public void validate(ExperimentConfig cfg) {
+        models.check(cfg.model().arch());
+    }
+
+    public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
+            throws IOException {
+        ExperimentConfig cfg = loaded.config();
+        validate(cfg);
+        Path outDir = projectDir.resolve(cfg.output().dir());
+        try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
+            RunRecorder rec = RunRecorder.start(outDir, cfg.experimentName(), cfg.name(), loaded.yaml(),
+                    loaded.sha256());
+            listener.started(rec.dir());
+            return execute(cfg, data, rec, null, progress);
+        }
+    }
+
+    /** Continues the run in {@code runDir} from its last checkpoint, with the config stored there. */
+    public Outcome resume(Path runDir, TrainingProgress progress, Listener listener) throws IOException {
+        Path ckptFile = runDir.resolve(RunRecorder.CHECKPOINT);
+        if (!Files.exists(ckptFile)) {
+            throw new org.sparselab.config.ConfigException(runDir.toString(), 0, "",
+                    "no checkpoint in this run directory (was output.checkpoint false, or did it fail before its "
+                            + "first epoch ended?)", null);
+        }
+        var loaded = ConfigLoader.load(runDir.resolve(RunRecorder.CONFIG), List.of(), ExperimentConfig.class,
+                Schema.types());
+        ExperimentConfig cfg = loaded.config();
+        validate(cfg);
+        Checkpoint ckpt = Checkpoint.read(ckptFile);
+        try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
+            RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
+            listener.started(rec.dir());
+            LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
+            return execute(cfg, data, rec, ckpt, progress);
+        }
+    }
+
+    private Outcome execute(ExperimentConfig cfg, DataModule data, RunRecorder rec, Checkpoint resume,
+            TrainingProgress progress) throws IOException {
+        Instant start = Instant.now();
+        try {
+            Device[] devices = Devices.resolve(cfg.device());
+            Method method = cfg.method().create();
+            ModelContext ctx = new ModelContext(data.channels(), data.imageSize(), data.numClasses(),
+                    method.convFactory(), method.shuffleFactory());
+            Block block = models.create(cfg.model().arch(), ctx);
+            try (Model model = Model.newInstance(cfg.name(), devices[0])) {
+                model.setBlock(block);
+                List<ResolvedPhase> phases = cfg.train().resolve(cfg.data().batchSize());
+                List<TrainLoop.Phase> loopPhases = new ArrayList<>();
+                for (ResolvedPhase p : phases) {
+                    loopPhases.add(new TrainLoop.Phase(p.name(), p.epochs(), p.batchSize(), p.labelSmoothing(),
+                            () -> p.optimizer().create(), p.lrSchedule().create(p.epochs(), p.optimizer().lr())));
+                }
+                TrainLoop loop = new TrainLoop(model, devices, data, loopPhases, method,
+                        cfg.output().checkpoint() ? rec.checkpointFile() : null, loadedSha(rec), rec::appendMetrics,
+                        progress);
+                loop.initialize((int) Seeds.derive(cfg.seed(), "model.init"));
+                method.attach(block);
+                ModelProfile profile;
+                try (NDManager scope = model.getNDManager().newSubManager()) {
+                    profile = Profiler.profile(block, new Shape(1, data.channels(), data.imageSize(),
+                            data.imageSize()), scope);
+                }
+                rec.putAll(startSummary(cfg, data, devices, profile));
+
+                TrainLoop.Result result = loop.run(resume);
+                List<EpochMetrics> history = RunRecorder.readMetrics(rec.dir());
+                Map<String, Object> results = new LinkedHashMap<>();
+                results.put("epochs", result.epochs());
+                results.put("steps", result.steps());
+                results.put("best", Map.of("epoch", history.isEmpty() ? -1 : bestEpoch(history),
+                        "top1", bestTop1(history)));
+                results.put("final", finalMetrics(history));
+                if (data.evalSplit().equals("val") && result.epochs() > 0) {
+                    EpochMetrics test;
+                    try (NDManager scope = model.getNDManager().newSubManager()) {
+                        test = loop.evaluate(scope, loop.inference(), phases.get(phases.size() - 1).name(),
+                                result.epochs() - 1, "test", 0, cfg.data().evalBatchSize());
+                    }
+                    rec.appendMetrics(test);
+                    results.put("test", metricMap(test));
+                }
+                rec.putAll(results);
+                if (cfg.output().saveModel()) saveModel(block, rec.dir().resolve(RunRecorder.MODEL));
+                rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                rec.finish(RunStatus.FINISHED, null);
+                return new Outcome(rec.dir(), RunRecorder.readSummary(rec.dir()), profile);
+            }
+        } catch (RuntimeException | IOException | Error e) {
+            rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+            rec.finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw e;
+        } finally {
+            rec.close();
+        }
+    }
+
+    private static String loadedSha(RunRecorder rec) throws IOException {
+        return (String) RunRecorder.readSummary(rec.dir()).get("config_sha256");
+    }
+
+    private Map<String, Object> startSummary(ExperimentConfig cfg, DataModule data, Device[] devices,
+            ModelProfile profile) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("seed", cfg.seed());
+        s.put("device", Devices.describe(devices));
+        s.put("method", cfg.method().name());
+        s.put("model", Map.of("arch", cfg.model().arch(), "params", profile.params(),
+                "effective_params", profile.effectiveParams(), "macs", profile.macs(),
+                "effective_macs", profile.effectiveMacs()));
+        s.put("data", Map.of("name", data.name(), "digest", data.digest(), "train_size", data.trainSize(),
+                "eval_size", data.evalSize(), "eval_split", data.evalSplit()));
+        s.put("provenance", Provenance.collect(projectDir).asMap());
+        s.put("threads", Runtime.getRuntime().availableProcessors());
+        return s;
+    }
+
+    private static void saveModel(Block block, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream os = Files.newOutputStream(tmp);
+                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
+            ParameterIO.save(block, out);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static int bestEpoch(List<EpochMetrics> history) {
+        EpochMetrics best = null;
+        for (EpochMetrics m : history) {
+            if (!m.split().equals("train") && !m.split().equals("test") && (best == null || m.top1() > best.top1())) {
+                best = m;
+            }
+        }
+        return best == null ? -1 : best.epoch();
+    }
+
+    private static double bestTop1(List<EpochMetrics> history) {
+        return history.stream().filter(m -> !m.split().equals("train") && !m.split().equals("test"))
+                .mapToDouble(EpochMetrics::top1).max().orElse(Double.NaN);
+    }
+
+    private static Map<String, Object> finalMetrics(List<EpochMetrics> history) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        for (EpochMetrics m : history) {
+            if (!m.split().equals("test")) f.put(m.split(), metricMap(m)); // last row of each split wins
+        }
+        return f;
+    }
+
+    private static Map<String, Object> metricMap(EpochMetrics m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("epoch", m.epoch());
+        r.put("loss", m.loss());
+        r.put("top1", m.top1());
+        r.put("top5", m.top5());
+        return r;
+    }
+}

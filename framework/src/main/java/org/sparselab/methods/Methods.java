@@ -1,0 +1,12 @@
+package org.sparselab.methods;
+
+import org.sparselab.config.ConfigTypes;
+
+/** The one listing of methods and their config records. */
+public final class Methods {
+    private Methods() {}
+
+    public static void register(ConfigTypes types) {
+        types.register(MethodConfig.class, "none", NoMethodConfig.class);
+    }
+}

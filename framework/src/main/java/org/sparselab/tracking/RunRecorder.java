@@ -1,0 +1,184 @@
+package org.sparselab.tracking;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.sparselab.train.EpochMetrics;
+
+/**
+ * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
+ * it comes), {@code summary.json} (status, provenance, results; rewritten atomically) and, by the CLI, {@code run.log}.
+ *
+ * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
+ * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
+ */
+public final class RunRecorder implements AutoCloseable {
+    public static final String CONFIG = "config.yaml";
+    public static final String METRICS = "metrics.csv";
+    public static final String SUMMARY = "summary.json";
+    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String MODEL = "model.params";
+    public static final String LOG = "run.log";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final String runId;
+    private final Map<String, Object> summary;
+    private final BufferedWriter metrics;
+    private final Thread shutdownHook;
+    private volatile RunStatus status = RunStatus.RUNNING;
+
+    private RunRecorder(Path dir, String runId, Map<String, Object> summary, boolean append) throws IOException {
+        this.dir = dir;
+        this.runId = runId;
+        this.summary = summary;
+        Path m = dir.resolve(METRICS);
+        if (!append || !Files.exists(m)) AtomicFiles.write(m, EpochMetrics.CSV_HEADER + "\n");
+        this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        this.shutdownHook = new Thread(this::markKilled, "sparselab-run-" + runId);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a new run under {@code outputDir/<experiment>/<run-id>/}; the run id is 32 hex digits, as MLflow's. */
+    public static RunRecorder start(Path outputDir, String experiment, String runName, String resolvedYaml,
+            String configSha256) throws IOException {
+        String runId = UUID.randomUUID().toString().replace("-", "");
+        Path dir = outputDir.resolve(experiment).resolve(runId);
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(CONFIG), resolvedYaml);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("run_id", runId);
+        summary.put("run_name", runName);
+        summary.put("experiment", experiment);
+        summary.put("status", RunStatus.RUNNING.name());
+        summary.put("config_sha256", configSha256);
+        summary.put("start_time", Instant.now().toString());
+        RunRecorder r = new RunRecorder(dir, runId, summary, false);
+        r.writeSummary();
+        return r;
+    }
+
+    /**
+     * Reopens a run to continue it from a checkpoint of epoch {@code lastEpoch}: metrics rows after that epoch
+     * (written by the interrupted attempt after its last checkpoint) are dropped, the status is RUNNING again.
+     */
+    @SuppressWarnings("unchecked")
+    public static RunRecorder resume(Path runDir, int lastEpoch) throws IOException {
+        Map<String, Object> summary = JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+        List<String> kept = new ArrayList<>();
+        kept.add(EpochMetrics.CSV_HEADER);
+        for (EpochMetrics m : readMetrics(runDir)) if (m.epoch() <= lastEpoch) kept.add(m.toCsv());
+        AtomicFiles.write(runDir.resolve(METRICS), String.join("\n", kept) + "\n");
+        summary.put("status", RunStatus.RUNNING.name());
+        summary.remove("error");
+        summary.put("resumed_from_epoch", lastEpoch);
+        RunRecorder r = new RunRecorder(runDir, (String) summary.get("run_id"), summary, true);
+        r.writeSummary();
+        return r;
+    }
+
+    public static List<EpochMetrics> readMetrics(Path runDir) throws IOException {
+        List<EpochMetrics> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(runDir.resolve(METRICS), StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) rows.add(EpochMetrics.parseCsv(lines.get(i)));
+        }
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readSummary(Path runDir) throws IOException {
+        return JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Path checkpointFile() {
+        return dir.resolve(CHECKPOINT);
+    }
+
+    public synchronized void appendMetrics(EpochMetrics m) {
+        try {
+            metrics.write(m.toCsv());
+            metrics.newLine();
+            metrics.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve(METRICS), e);
+        }
+    }
+
+    /** Sets summary fields (nested maps allowed) and rewrites summary.json atomically. */
+    public synchronized void put(String key, Object value) {
+        summary.put(key, value);
+        writeSummaryUnchecked();
+    }
+
+    public synchronized void putAll(Map<String, ?> values) {
+        summary.putAll(values);
+        writeSummaryUnchecked();
+    }
+
+    /** Ends the run with a terminal status; {@code error} is recorded for FAILED/KILLED runs. */
+    public synchronized void finish(RunStatus terminal, String error) {
+        if (status.terminal()) return;
+        status = terminal;
+        summary.put("status", terminal.name());
+        summary.put("end_time", Instant.now().toString());
+        if (error != null) summary.put("error", error);
+        writeSummaryUnchecked();
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or ran; nothing to remove
+        }
+        try {
+            metrics.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void markKilled() {
+        finish(RunStatus.KILLED, "the process was stopped before the run finished; resume with ./sparselab resume "
+                + dir);
+    }
+
+    private void writeSummary() throws IOException {
+        AtomicFiles.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
+    }
+
+    private void writeSummaryUnchecked() {
+        try {
+            writeSummary();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(SUMMARY), e);
+        }
+    }
+}

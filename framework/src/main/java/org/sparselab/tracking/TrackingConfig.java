@@ -1,0 +1,17 @@
+package org.sparselab.tracking;
+
+import org.sparselab.config.Check;
+import org.sparselab.config.Default;
+import org.sparselab.config.Doc;
+
+/** Where runs are logged (MLflow); the run record on disk is written whatever this says. */
+@Doc("Experiment tracking (MLflow).")
+public record TrackingConfig(
+        @Doc("MLflow tracking URI: file:<path> or a plain path (local MLflow file store), http(s)://host:port "
+                + "(MLflow server), or none.")
+        @Default("file:./mlruns") String uri,
+        @Doc("MLflow experiment name; defaults to the config's name.") @Default("null") String experiment) {
+    public TrackingConfig {
+        Check.notBlank("uri", uri);
+    }
+}

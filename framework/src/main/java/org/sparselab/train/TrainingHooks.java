@@ -1,0 +1,37 @@
+package org.sparselab.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * What a method may do during training; the trainer calls these and knows nothing else about the method.
+ *
+ * <p>Order within one step: forward → {@link #extraLosses} added to the loss → backward → {@link #afterBackward}
+ * (gradients exist, optimizer not yet applied: a penalty added to the gradient here passes through momentum) →
+ * optimizer step → {@link #afterStep} (e.g. re-apply masks). After validation: {@link #endOfEpoch}.
+ */
+public interface TrainingHooks {
+    /** No-op hooks: dense training. */
+    TrainingHooks NONE = new TrainingHooks() {};
+
+    /** Extra loss terms for this batch, by name (logged as {@code loss.<name>}); allocate in {@code ctx.manager()}. */
+    default Map<String, NDArray> extraLosses(StepContext ctx) {
+        return Map.of();
+    }
+
+    default void afterBackward(StepContext ctx) {}
+
+    default void afterStep(StepContext ctx) {}
+
+    default void endOfEpoch(EpochContext ctx) {}
+
+    /** Writes the method's state (permutations, masks, λ, schedule position) into a checkpoint. */
+    default void saveState(DataOutputStream out) throws IOException {}
+
+    /** Restores what {@link #saveState} wrote; arrays are created in {@code manager} (the model's). */
+    default void loadState(DataInputStream in, NDManager manager) throws IOException {}
+}
