@@ -54,7 +54,7 @@ public record ModelProfile(List<LayerRow> layers, long params, long effectivePar
             if (i == rows.size() - 2) sb.append("-".repeat(total + 2 * (width.length - 1))).append('\n');
             appendLine(sb, rows.get(i), width);
         }
-        sb.append(String.format(Locale.ROOT, "effective params: %d (%.3f M)%n", effectiveParams, effectiveParams / 1e6));
+        sb.append("effective params: ").append(effectiveParams).append('\n');
         return sb.toString();
     }
 
@@ -63,8 +63,8 @@ public record ModelProfile(List<LayerRow> layers, long params, long effectivePar
      * and one of kind {@code total}.
      */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder(
-                "path,kind,input_shape,output_shape,shape,groups,params,effective_params,macs,effective_macs,density\n");
+        StringBuilder sb = new StringBuilder("path,kind,input_shape,output_shape,shape,groups,"
+                + "params,effective_params,macs,effective_macs,density\n");
         for (LayerRow r : layers) {
             csvLine(sb, r.path(), r.kind(), r.inputShape().toString(), r.outputShape().toString(), r.shape(),
                     Integer.toString(r.groups()), Long.toString(r.params()), Long.toString(r.effectiveParams()),

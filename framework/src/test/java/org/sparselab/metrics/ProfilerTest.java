@@ -34,7 +34,8 @@ class ProfilerTest {
     }
 
     private static Conv2dBlock conv(String path, int in, int out, int kernel, int groups) {
-        return Conv2dBlock.builder().setSpec(ConvSpec.of(path, ConvSpec.Role.BLOCK, in, out, kernel, 1, groups)).build();
+        ConvSpec spec = ConvSpec.of(path, ConvSpec.Role.BLOCK, in, out, kernel, 1, groups);
+        return Conv2dBlock.builder().setSpec(spec).build();
     }
 
     private static SequentialBlock smallNet(int conv2Groups) {
