@@ -1,0 +1,229 @@
+package org.sparselab.train.optim;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Base of the PyTorch-semantics optimizers: learning rate set from outside, per-parameter state keyed by parameter
+ * and device, weight-decay filter, and checkpointable state.
+ *
+ * <p>DJL 0.35.1's {@code LocalParameterServer} sums the gradients of all device copies onto the first device and then
+ * calls {@link #update} once per device copy of the weight, each time with the same aggregated gradient (copied to
+ * that device). So state lives per (parameter, device): every copy takes the same step from the same state, and the
+ * copies stay equal. The gradient passed in is shared between those calls and is never modified here.
+ *
+ * <p>DJL's builder-level rescale, clip and weight decay are left at their neutral values and ignored: the update is
+ * exactly the PyTorch formula of the subclass. State arrays live in managers this optimizer owns (one per device),
+ * not in the model's, so a capped model manager stays untouched; {@link #close} frees them.
+ */
+public abstract class TorchOptimizer extends Optimizer implements AutoCloseable {
+    private static final int FORMAT_VERSION = 1;
+
+    private final Predicate<String> decays;
+    private volatile double learningRate;
+    private final Map<Device, NDManager> managers = new ConcurrentHashMap<>();
+    // parameter id → device → state; the first device inserted is the one saved
+    private final Map<String, Map<Device, ParamState>> states = new ConcurrentHashMap<>();
+    // state read by loadState, keyed by stable name, copied to each device on that parameter's first update
+    private final Map<String, ParamState> loaded = new HashMap<>();
+    private final Map<String, String> names = new ConcurrentHashMap<>(); // parameter id → stable name
+
+    /** One parameter's state on one device: steps taken and the subclass's buffers (null until first needed). */
+    protected static final class ParamState {
+        long step;
+        final NDArray[] buffers;
+
+        ParamState(int numBuffers) {
+            buffers = new NDArray[numBuffers];
+        }
+    }
+
+    /**
+     * @param learningRate initial learning rate; the trainer normally overwrites it before every step
+     * @param decays whether weight decay applies to a parameter id (torch with one param group: always true)
+     */
+    protected TorchOptimizer(double learningRate, Predicate<String> decays) {
+        super(new NeutralBuilder());
+        setLearningRate(learningRate);
+        this.decays = decays;
+    }
+
+    /** Sets the learning rate used by the following updates (the schedule lives in the trainer). */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /**
+     * Names parameters by their path in {@code model} ({@link Block#getParameters()}), so saved state matches a
+     * freshly built model: DJL parameter ids are random per process. Without it state is keyed by raw ids.
+     */
+    public TorchOptimizer bindParameterNames(Block model) {
+        for (Pair<String, Parameter> p : model.getParameters()) names.put(p.getValue().getId(), p.getKey());
+        return this;
+    }
+
+    /** Optimizer kind written into saved state and checked on load, e.g. {@code sgd}. */
+    protected abstract String kind();
+
+    /** Number of state buffers per parameter. */
+    protected abstract int numBuffers();
+
+    /**
+     * Applies one step in place to {@code weight}. {@code state.step} is already incremented. Temporaries created
+     * from {@code weight}, {@code grad} or the buffers land in a scope closed after the call; a new buffer must be
+     * attached to {@code stateManager}.
+     */
+    protected abstract void step(
+            NDArray weight, NDArray grad, ParamState state, boolean decay, double lr, NDManager stateManager);
+
+    @Override
+    public final void update(String parameterId, NDArray weight, NDArray grad) {
+        Device device = weight.getDevice();
+        NDManager stateManager = manager(device, weight);
+        ParamState state = state(parameterId, device, stateManager);
+        state.step++;
+        try (NDManager scope = stateManager.newSubManager()) {
+            scope.tempAttachAll(weight, grad);
+            for (NDArray b : state.buffers) if (b != null) scope.tempAttachAll(b);
+            step(weight, grad, state, decays.test(parameterId), learningRate, stateManager);
+        }
+    }
+
+    private NDManager manager(Device device, NDArray like) {
+        return managers.computeIfAbsent(
+                device, d -> NDManager.newBaseManager(d, like.getManager().getEngine().getEngineName()));
+    }
+
+    private synchronized ParamState state(String id, Device device, NDManager stateManager) {
+        Map<Device, ParamState> perDevice = states.computeIfAbsent(id, k -> new LinkedHashMap<>());
+        ParamState s = perDevice.get(device);
+        if (s == null) {
+            s = new ParamState(numBuffers());
+            ParamState from = loaded.get(key(id));
+            if (from != null) {
+                s.step = from.step;
+                for (int i = 0; i < s.buffers.length; i++) {
+                    if (from.buffers[i] != null) {
+                        s.buffers[i] = from.buffers[i].toDevice(device, true);
+                        s.buffers[i].attach(stateManager);
+                    }
+                }
+            }
+            perDevice.put(device, s);
+        }
+        return s;
+    }
+
+    private String key(String id) {
+        return names.getOrDefault(id, id);
+    }
+
+    /** Steps taken by parameter {@code id} on its first device (0 if never updated). */
+    public synchronized long steps(String parameterId) {
+        Map<Device, ParamState> perDevice = states.get(parameterId);
+        if (perDevice == null || perDevice.isEmpty()) {
+            ParamState from = loaded.get(key(parameterId));
+            return from == null ? 0 : from.step;
+        }
+        return perDevice.values().iterator().next().step;
+    }
+
+    /**
+     * Writes step counts and buffers of every parameter (its first device's copy), keyed by stable name, sorted.
+     * Loaded state not yet used by an update is written as loaded, so save after load round-trips.
+     */
+    public synchronized void saveState(DataOutputStream out) throws IOException {
+        Map<String, ParamState> byKey = new TreeMap<>(loaded);
+        for (Map.Entry<String, Map<Device, ParamState>> e : states.entrySet()) {
+            if (!e.getValue().isEmpty()) byKey.put(key(e.getKey()), e.getValue().values().iterator().next());
+        }
+        out.writeUTF(kind());
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(numBuffers());
+        out.writeInt(byKey.size());
+        for (Map.Entry<String, ParamState> e : byKey.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue().step);
+            for (NDArray b : e.getValue().buffers) {
+                out.writeBoolean(b != null);
+                if (b != null) {
+                    byte[] bytes = b.encode();
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces all state with what {@link #saveState} wrote. Arrays are created on {@code manager}'s device and
+     * engine but owned by this optimizer; each parameter copies them to its device on its next update.
+     */
+    public synchronized void loadState(DataInputStream in, NDManager manager) throws IOException {
+        String kind = in.readUTF();
+        if (!kind.equals(kind())) throw new IOException("optimizer state is for " + kind + ", not " + kind());
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) throw new IOException("unknown optimizer state version " + version);
+        int nb = in.readInt();
+        if (nb != numBuffers()) throw new IOException("expected " + numBuffers() + " buffers, found " + nb);
+        clearState();
+        NDManager target = NDManager.newBaseManager(manager.getDevice(), manager.getEngine().getEngineName());
+        managers.put(manager.getDevice(), target);
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String key = in.readUTF();
+            ParamState s = new ParamState(nb);
+            s.step = in.readLong();
+            for (int j = 0; j < nb; j++) {
+                if (in.readBoolean()) {
+                    byte[] bytes = new byte[in.readInt()];
+                    in.readFully(bytes);
+                    s.buffers[j] = NDArray.decode(target, bytes);
+                }
+            }
+            loaded.put(key, s);
+        }
+    }
+
+    private void clearState() {
+        states.clear();
+        loaded.clear();
+        managers.values().forEach(NDManager::close);
+        managers.clear();
+    }
+
+    /** Frees all optimizer state. */
+    @Override
+    public synchronized void close() {
+        clearState();
+    }
+
+    /** DJL's builder with every built-in knob neutral: rescale 1, no clipping, no weight decay. */
+    private static final class NeutralBuilder extends OptimizerBuilder<NeutralBuilder> {
+        @Override
+        protected NeutralBuilder self() {
+            return this;
+        }
+    }
+}

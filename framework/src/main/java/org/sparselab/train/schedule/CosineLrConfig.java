@@ -1,0 +1,32 @@
+package org.sparselab.train.schedule;
+
+import java.util.List;
+import org.sparselab.config.Check;
+import org.sparselab.config.Default;
+import org.sparselab.config.Doc;
+
+/** Cosine annealing over the phase, as {@code torch.optim.lr_scheduler.CosineAnnealingLR(T_max=epochs)}. */
+@Doc("Cosine annealing from the base lr to min_lr over the phase's epochs (torch CosineAnnealingLR).")
+public record CosineLrConfig(
+        @Doc("Schedule name: cosine.") String name,
+        @Doc("Learning rate at the end of the cosine (eta_min).") @Default("0") double minLr,
+        @Doc("Anneal every iteration (fractional epochs) instead of once per epoch.") @Default("false")
+                boolean perIteration,
+        @Doc("Linear warmup length in epochs (fractional allowed); 0 for none.") @Default("0") double warmupEpochs,
+        @Doc("Warmup factor at the first iteration (lr = factor·scheduled lr), rising linearly to 1.") @Default("0")
+                double warmupStartFactor)
+        implements LrScheduleConfig {
+    public static final String NAME = "cosine";
+
+    public CosineLrConfig {
+        Check.oneOf("name", name, List.of(NAME));
+        Check.nonNegative("min_lr", minLr);
+        Warmup.check(warmupEpochs, warmupStartFactor);
+    }
+
+    @Override
+    public LrSchedule main(double baseLr, int phaseEpochs) {
+        if (phaseEpochs <= 0) throw new IllegalArgumentException("cosine needs a positive number of epochs");
+        return LrSchedule.cosine(baseLr, minLr, phaseEpochs, perIteration);
+    }
+}

@@ -1,0 +1,13 @@
+package org.sparselab.train.schedule;
+
+import org.sparselab.config.Check;
+
+/** Shared checks for the warmup keys of every schedule record. */
+final class Warmup {
+    private Warmup() {}
+
+    static void check(double warmupEpochs, double warmupStartFactor) {
+        Check.nonNegative("warmup_epochs", warmupEpochs);
+        Check.inClosed("warmup_start_factor", warmupStartFactor, 0, 1);
+    }
+}
