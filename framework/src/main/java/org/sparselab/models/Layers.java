@@ -101,9 +101,4 @@ final class Layers {
         if (dropout > 0) head.add(Dropout.builder().optRate(dropout).build());
         return head.add(fc);
     }
-
-    /** Output spatial size of a same-padded k×k conv or pool with this stride. */
-    static int down(int size, int stride) {
-        return (size - 1) / stride + 1;
-    }
 }

@@ -26,10 +26,13 @@ import org.sparselab.nn.ShuffleSpec;
  * 2); 1× is unchanged. The stem stays at 24 channels for every width, as Table 1 lists it (megvii scales it for
  * 0.5× and 2.0×).
  *
- * <p>Parameters at 3×224×224, 1000 classes: 1× g3 has 1,865,728, against 1.87M in mmpretrain's table
- * (configs/shufflenet_v1/README.md, same layout); the paper reports only complexity. Other variants have no
- * reference figure ({@code NaN}). Small inputs ({@link ModelContext#smallInput()}: ≤ 64 px) get a stride-1 stem
- * and no max-pool.
+ * <p>Parameters at 3×224×224, 1000 classes (the paper reports only complexity): g3 at 0.5×/1×/1.5×/2× has
+ * 718,888 / 1,865,728 / 3,442,168 / 5,448,208, against 1.87M for 1× in open-mmlab/mmpretrain
+ * configs/shufflenet_v1/README.md (same layout) and 0.73 / 3.48 / 5.50M in mindspore-lab/mindcv
+ * configs/shufflenet_v1/README.md (megvii's layout: scaled stem, hence up to 1.5% apart). Other group counts have
+ * no reference figure ({@code NaN}); the test checks them against a count written out from Table 1.
+ *
+ * <p>Small inputs ({@link ModelContext#smallInput()}: ≤ 64 px) get a stride-1 stem and no max-pool.
  */
 final class ShuffleNetV1 {
     private ShuffleNetV1() {}
@@ -45,6 +48,9 @@ final class ShuffleNetV1 {
     static final int[] UNITS_PER_STAGE = {4, 8, 4};
     static final int BOTTLENECK_RATIO = 4; // bottleneck channels = out / 4 (§3.3)
 
+    /** Reference counts for g = 3 by width: 1× from mmpretrain, the others from mindcv (megvii's layout). */
+    static final Map<Double, Double> G3_PUBLISHED_PARAMS_M = Map.of(0.5, 0.73, 1.0, 1.87, 1.5, 3.48, 2.0, 5.50);
+
     static final List<Variant> VARIANTS = variants();
 
     private static List<Variant> variants() {
@@ -52,7 +58,7 @@ final class ShuffleNetV1 {
         for (int g : GROUPS) {
             for (double w : WIDTHS) {
                 String name = "shufflenet_v1_g" + g + "_x" + String.valueOf(w).replace('.', '_');
-                vs.add(new Variant(name, g, w, g == 3 && w == 1.0 ? 1.87 : Double.NaN));
+                vs.add(new Variant(name, g, w, g == 3 ? G3_PUBLISHED_PARAMS_M.get(w) : Double.NaN));
             }
         }
         return List.copyOf(vs);
