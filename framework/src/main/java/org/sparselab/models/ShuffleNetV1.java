@@ -29,9 +29,9 @@ import org.sparselab.nn.ShuffleSpec;
  * <p>Parameters at 3×224×224, 1000 classes (the paper reports only complexity): g3 at 0.5×/1×/1.5×/2× has
  * 718,888 / 1,865,728 / 3,442,168 / 5,448,208, against 1.87M for 1× in open-mmlab/mmpretrain
  * configs/shufflenet_v1/README.md (same layout) and 0.73 / 3.48 / 5.50M in mindspore-lab/mindcv
- * configs/shufflenet_v1/README.md (megvii's layout, which differs in details such as
- * the stem width at 0.5× and 2×; within 1.6%). Other group counts have
- * no reference figure ({@code NaN}); the test checks them against a count written out from Table 1.
+ * configs/shufflenet_v1/README.md (megvii's layout, which differs in details such as the stem width at 0.5× and
+ * 2×; within 1.6%). Other group counts have no reference figure ({@code NaN}); the test checks them against a count
+ * written out from Table 1.
  *
  * <p>Small inputs ({@link ModelContext#smallInput()}: ≤ 64 px) get a stride-1 stem and no max-pool.
  */
