@@ -11,7 +11,26 @@ import org.sparselab.nn.ShuffleFactory;
  * @param numClasses classifier outputs
  */
 public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles) {
+    /** Largest image size that counts as "small" (Fashion-MNIST 28, CIFAR 32, Tiny-ImageNet 64). */
+    public static final int SMALL_INPUT_MAX = 64;
+
+    public ModelContext {
+        if (inChannels <= 0 || imageSize <= 0 || numClasses <= 0) {
+            throw new IllegalArgumentException("invalid model input: " + inChannels + "×" + imageSize + "×"
+                    + imageSize + ", " + numClasses + " classes");
+        }
+    }
+
     public static ModelContext dense(int inChannels, int imageSize, int numClasses) {
         return new ModelContext(inChannels, imageSize, numClasses, ConvFactory.dense(), ShuffleFactory.fixed());
+    }
+
+    /**
+     * Whether ImageNet-style models adapt to a small input: imageSize ≤ {@value #SMALL_INPUT_MAX}. Such models then
+     * drop the stem's downsampling (stride 1, no max-pool), the usual CIFAR adaptation, so a 28×28 or 32×32 image
+     * still has a few pixels left in the last stage.
+     */
+    public boolean smallInput() {
+        return imageSize <= SMALL_INPUT_MAX;
     }
 }

@@ -1,0 +1,104 @@
+package org.sparselab.models;
+
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.Initializer;
+import java.util.List;
+import org.sparselab.nn.ConvSpec;
+import org.sparselab.nn.LinearBlock;
+
+/** The few building blocks every model family shares: conv + BN (+ activation), residual add, concat, head. */
+final class Layers {
+    private Layers() {}
+
+    /**
+     * BatchNorm with PyTorch's defaults: eps 1e-5, momentum 0.1, γ = 1, β = 0. DJL's momentum is the weight of the
+     * old running value (the PyTorch engine passes {@code 1 - momentum} to {@code torch.batch_norm}), hence 0.9.
+     */
+    static Block bn() {
+        BatchNorm bn = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+        bn.setInitializer(Initializer.ONES, Parameter.Type.GAMMA);
+        bn.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
+        return bn;
+    }
+
+    /** The factory's conv for {@code spec}, then BN. */
+    static SequentialBlock convBn(ModelContext ctx, ConvSpec spec) {
+        return new SequentialBlock().add(ctx.convs().conv(spec)).add(bn());
+    }
+
+    /** The factory's conv for {@code spec}, then BN and ReLU. */
+    static SequentialBlock convBnRelu(ModelContext ctx, ConvSpec spec) {
+        return convBn(ctx, spec).add(Activation.reluBlock());
+    }
+
+    /** The factory's conv for {@code spec}, then BN and ReLU6 (MobileNetV2). */
+    static SequentialBlock convBnRelu6(ModelContext ctx, ConvSpec spec) {
+        return convBn(ctx, spec).add(Activation.relu6Block());
+    }
+
+    /** {@code main(x) + shortcut(x)}. */
+    static ParallelBlock add(Block main, Block shortcut) {
+        return new ParallelBlock(
+                outs -> new NDList(outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow())),
+                List.of(main, shortcut));
+    }
+
+    /** {@code main(x) + x}. */
+    static ParallelBlock addIdentity(Block main) {
+        return add(main, Blocks.identityBlock());
+    }
+
+    /** The branches' outputs concatenated along channels, in branch order. */
+    static ParallelBlock concat(Block... branches) {
+        return new ParallelBlock(outs -> {
+            NDList heads = new NDList(outs.size());
+            for (NDList o : outs) heads.add(o.singletonOrThrow());
+            return new NDList(NDArrays.concat(heads, 1));
+        }, List.of(branches));
+    }
+
+    /** Channels {@code [from, to)} of an (N, C, H, W) input: ShuffleNet V2's channel split. */
+    static Block channels(int from, int to) {
+        return LambdaBlock.singleton(x -> x.get(new NDIndex(":, {}:{}", from, to)), "channels" + from + "to" + to);
+    }
+
+    /** 3×3 max-pool, stride 2, padding 1: the ImageNet stems' second downsampling. */
+    static Block maxPool3x3s2() {
+        return Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
+    }
+
+    /** 2×2 max-pool, stride 2 (VGG). */
+    static Block maxPool2x2() {
+        return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+    }
+
+    /** 3×3 average pool, stride 2, padding 1, zeros counted (PyTorch's {@code AvgPool2d} default). */
+    static Block avgPool3x3s2() {
+        return Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false, true);
+    }
+
+    /** Global average pooling, flatten, then the classifier: (N, C, H, W) → (N, classes). */
+    static SequentialBlock classifier(LinearBlock fc) {
+        return classifier(0, fc);
+    }
+
+    /** Global average pooling, flatten, dropout (when {@code dropout} &gt; 0), then the classifier. */
+    static SequentialBlock classifier(float dropout, LinearBlock fc) {
+        SequentialBlock head = new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+        if (dropout > 0) head.add(Dropout.builder().optRate(dropout).build());
+        return head.add(fc);
+    }
+}
