@@ -148,9 +148,9 @@ public final class ConfigBinder {
         Class<? extends Record> impl = name == null ? null : types.lookup(iface, name);
         if (impl == null) {
             List<String> names = List.copyOf(types.names(iface));
-            throw new ConfigException(discriminator.source(), discriminator.line(), keyPath,
-                    "expected one of " + braces(names) + ", found " + discriminator.describe() + didYouMean(name, names),
-                    null);
+            String detail = "expected one of " + braces(names) + ", found " + discriminator.describe();
+            throw new ConfigException(
+                    discriminator.source(), discriminator.line(), keyPath, detail + didYouMean(name, names), null);
         }
         if (Arrays.stream(impl.getRecordComponents()).noneMatch(c -> YamlKeys.of(c).equals(key))) {
             throw new IllegalStateException(impl.getName() + " must declare a String component for key " + key);

@@ -55,7 +55,8 @@ public final class ConfigDocs {
         return sb.toString().stripTrailing() + "\n";
     }
 
-    private static void fields(Class<?> record, String path, List<Row> rows, Deque<Pending> pending, Set<Class<?>> stack) {
+    private static void fields(
+            Class<?> record, String path, List<Row> rows, Deque<Pending> pending, Set<Class<?>> stack) {
         if (!stack.add(record)) return; // a recursive schema is documented once per path
         for (RecordComponent c : record.getRecordComponents()) {
             String key = YamlKeys.join(path, YamlKeys.of(c));
@@ -65,7 +66,8 @@ public final class ConfigDocs {
                     : ConfigBinder.hasAllDefaults(raw) ? "(all keys have defaults)" : "required";
             Doc doc = c.getAnnotation(Doc.class);
             if (doc == null) doc = raw.getAnnotation(Doc.class);
-            rows.add(new Row("`" + key + "`", typeName(c.getGenericType(), false), defText, doc == null ? "" : doc.value()));
+            String docText = doc == null ? "" : doc.value();
+            rows.add(new Row("`" + key + "`", typeName(c.getGenericType(), false), defText, docText));
             descend(c.getGenericType(), key, rows, pending, stack);
         }
         stack.remove(record);
@@ -97,13 +99,17 @@ public final class ConfigDocs {
         if (raw == String.class) return "string" + s;
         if (raw.isEnum()) return "one of " + ConfigBinder.braces(ConfigBinder.enumNames(raw));
         // Items of a List<Integer> are integers, not "integers or null": the box is only there for the generic.
-        if (raw == List.class) return "list" + s + " of " + typeName(unboxed(ConfigBinder.typeArgument(type, 0, "")), true);
-        if (raw == Map.class) return "map" + s + " of string to " + typeName(unboxed(ConfigBinder.typeArgument(type, 1, "")), false);
+        if (raw == List.class) return "list" + s + " of " + typeName(unboxed(argument(type, 0)), true);
+        if (raw == Map.class) return "map" + s + " of string to " + typeName(unboxed(argument(type, 1)), false);
         if (raw.isRecord()) return "section" + s;
         if (raw.isAnnotationPresent(Variants.class)) {
             return "variant" + s + " by `" + raw.getAnnotation(Variants.class).key() + "`";
         }
         return raw.getSimpleName();
+    }
+
+    private static Type argument(Type type, int index) {
+        return ConfigBinder.typeArgument(type, index, "");
     }
 
     private static Type unboxed(Type type) {

@@ -50,7 +50,8 @@ public final class ConfigFiles {
         }
         ConfigNode parsed = YamlReader.parse(text, name);
         if (!(parsed instanceof MapNode root)) {
-            throw new ConfigException(name, parsed.line(), "", "expected a map at the top level, found " + parsed.describe(), null);
+            String detail = "expected a map at the top level, found " + parsed.describe();
+            throw new ConfigException(name, parsed.line(), "", detail, null);
         }
         ConfigNode ext = root.get(EXTENDS);
         if (ext == null) return root;
@@ -69,8 +70,8 @@ public final class ConfigFiles {
         List<String> paths = new ArrayList<>();
         for (ConfigNode item : items) {
             if (!(item instanceof ScalarNode s) || s.kind() != ConfigNode.Kind.STRING || s.text().isBlank()) {
-                throw new ConfigException(
-                        ext.source(), item.line(), EXTENDS, "expected a path or a list of paths, found " + item.describe(), null);
+                String detail = "expected a path or a list of paths, found " + item.describe();
+                throw new ConfigException(ext.source(), item.line(), EXTENDS, detail, null);
             }
             paths.add(s.text());
         }

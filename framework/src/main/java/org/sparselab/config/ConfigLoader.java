@@ -23,14 +23,15 @@ public final class ConfigLoader {
         }
     }
 
-    /** Loads {@code file} as a {@code type}, with {@code overrides} ({@code key.path=value}) and environment {@code env}. */
+    /** Loads {@code file} as a {@code type}, with {@code overrides} ({@code key.path=value}) and environment env. */
     public static <T extends Record> Loaded<T> load(
             Path file, List<String> overrides, Class<T> type, ConfigTypes types, Map<String, String> env) {
         return bind(ConfigFiles.load(file), overrides, type, types, env);
     }
 
     /** {@link #load(Path, List, Class, ConfigTypes, Map)} with the process environment. */
-    public static <T extends Record> Loaded<T> load(Path file, List<String> overrides, Class<T> type, ConfigTypes types) {
+    public static <T extends Record> Loaded<T> load(
+            Path file, List<String> overrides, Class<T> type, ConfigTypes types) {
         return load(file, overrides, type, types, System.getenv());
     }
 
@@ -39,11 +40,13 @@ public final class ConfigLoader {
             String yaml, List<String> overrides, Class<T> type, ConfigTypes types, Map<String, String> env) {
         ConfigNode root = YamlReader.parse(yaml, STRING_SOURCE);
         if (!(root instanceof MapNode map)) {
-            throw new ConfigException(STRING_SOURCE, root.line(), "", "expected a map at the top level, found " + root.describe(), null);
+            String detail = "expected a map at the top level, found " + root.describe();
+            throw new ConfigException(STRING_SOURCE, root.line(), "", detail, null);
         }
         ConfigNode ext = map.get(ConfigFiles.EXTENDS);
         if (ext != null) {
-            throw new ConfigException(ext.source(), ext.line(), ConfigFiles.EXTENDS, "only a config file can extend others", null);
+            throw new ConfigException(
+                    ext.source(), ext.line(), ConfigFiles.EXTENDS, "only a config file can extend others", null);
         }
         return bind(map, overrides, type, types, env);
     }

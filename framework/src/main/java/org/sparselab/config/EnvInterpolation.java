@@ -67,8 +67,8 @@ public final class EnvInterpolation {
         boolean hasDefault = m.group(2) != null;
         if (value != null && !(value.isEmpty() && hasDefault)) return value;
         if (hasDefault) return m.group(2);
-        throw new ConfigException(
-                s.source(), s.line(), path, "environment variable " + m.group(1) + " is not set and has no default", null);
+        String detail = "environment variable " + m.group(1) + " is not set and has no default";
+        throw new ConfigException(s.source(), s.line(), path, detail, null);
     }
 
     private static void checkNoBrokenRef(String gap, ScalarNode s, String path) {

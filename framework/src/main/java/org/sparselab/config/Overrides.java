@@ -78,8 +78,8 @@ public final class Overrides {
             throw new ConfigException(SOURCE, 0, path, here + " is " + found + ", not a list", null);
         }
         if (index >= list.items().size()) {
-            throw new ConfigException(
-                    SOURCE, 0, path, "index " + index + " out of range (" + here + " has " + list.items().size() + " items)", null);
+            String detail = "index " + index + " out of range (" + here + " has " + list.items().size() + " items)";
+            throw new ConfigException(SOURCE, 0, path, detail, null);
         }
         List<ConfigNode> items = new ArrayList<>(list.items());
         items.set(index, set(items.get(index), steps, i + 1, value, path));

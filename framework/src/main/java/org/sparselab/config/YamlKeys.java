@@ -3,7 +3,7 @@ package org.sparselab.config;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.RecordComponent;
 
-/** The YAML spelling of a record component: snake_case of its camelCase name ({@code batchSize} → {@code batch_size}). */
+/** The YAML spelling of a component name: camelCase in snake_case ({@code batchSize} → {@code batch_size}). */
 public final class YamlKeys {
     // The one naming strategy of the project (style §2), so the YAML spelling matches Jackson wherever it is used.
     private static final PropertyNamingStrategies.NamingBase SNAKE =

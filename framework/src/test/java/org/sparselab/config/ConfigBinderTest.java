@@ -34,7 +34,8 @@ class ConfigBinderTest {
 
     @Test
     void wrongTypesSayWhatWasExpectedAndFound() {
-        assertEquals("<string>:2: train.epochs: expected an integer, found 'three'", error("train:\n  epochs: three\n"));
+        assertEquals("<string>:2: train.epochs: expected an integer, found 'three'",
+                error("train:\n  epochs: three\n"));
         assertEquals("<string>:2: train.epochs: expected an integer, found 2.5", error("train:\n  epochs: 2.5\n"));
         assertEquals("<string>:2: train.epochs: expected an integer, found '3'", error("train:\n  epochs: \"3\"\n"));
         assertEquals("<string>:2: train.epochs: expected an integer, found null", error("train:\n  epochs: null\n"));
@@ -137,7 +138,8 @@ class ConfigBinderTest {
 
     @Test
     void variantKeysAndChecksAreThoseOfTheChosenRecord() {
-        assertEquals("<string>:3: unknown key method.tau", error("method:\n  name: none\n  tau: 1\ntrain: {epochs: 1}\n"));
+        assertEquals("<string>:3: unknown key method.tau",
+                error("method:\n  name: none\n  tau: 1\ntrain: {epochs: 1}\n"));
         assertEquals("<string>:3: method.tau: expected a number in [0.0, 1.0], found 2.0",
                 error("method:\n  name: strucspars\n  tau: 2\ntrain: {epochs: 1}\n"));
     }

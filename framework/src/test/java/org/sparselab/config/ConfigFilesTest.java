@@ -43,7 +43,8 @@ class ConfigFilesTest {
     void listOfBasesMergesLeftToRightThenTheFileOnTop() throws IOException {
         write("a.yaml", "name: a\ntrain:\n  epochs: 3\n  batch_size: 64\n  milestones: [1, 2]\n");
         write("b.yaml", "name: b\ntrain:\n  batch_size: 32\n  optimizer: {lr: 0.5}\n");
-        Path c = write("c.yaml", "extends: [a.yaml, b.yaml]\ntrain:\n  milestones: [5]\n  optimizer: {momentum: 0.0}\n");
+        Path c = write("c.yaml",
+                "extends: [a.yaml, b.yaml]\ntrain:\n  milestones: [5]\n  optimizer: {momentum: 0.0}\n");
         ExpCfg cfg = load(c);
         assertEquals("b", cfg.name());
         assertEquals(3, cfg.train().epochs());

@@ -18,7 +18,8 @@ import org.sparselab.config.TestConfigs.TrainCfg;
 class ConfigWriterTest {
     @Test
     void resolvedYamlHasEveryKeyInComponentOrder() {
-        var loaded = ConfigLoader.parse("train:\n  epochs: 3\n  phases: [{epochs: 2}]\n", ExpCfg.class, TestConfigs.TYPES);
+        var loaded =
+                ConfigLoader.parse("train:\n  epochs: 3\n  phases: [{epochs: 2}]\n", ExpCfg.class, TestConfigs.TYPES);
         String expected = """
                 name: exp
                 seed: 42

@@ -37,7 +37,8 @@ class EnvInterpolationTest {
 
     @Test
     void missingVariableWithoutDefaultIsLocated() {
-        var e = assertThrows(ConfigException.class, () -> parse("train:\n  epochs: ${env:NOPE}\n", List.of(), Map.of()));
+        var e = assertThrows(
+                ConfigException.class, () -> parse("train:\n  epochs: ${env:NOPE}\n", List.of(), Map.of()));
         assertEquals("<string>:2: train.epochs: environment variable NOPE is not set and has no default",
                 e.getMessage());
     }

@@ -14,7 +14,8 @@ import org.sparselab.config.TestConfigs.PhaseCfg;
 import org.sparselab.config.TestConfigs.StrucSpars;
 
 class OverridesTest {
-    private static final String BASE = "train:\n  epochs: 3\n  warmup: 1\n  phases:\n    - epochs: 1\n    - epochs: 2\n";
+    private static final String BASE =
+            "train:\n  epochs: 3\n  warmup: 1\n  phases:\n    - epochs: 1\n    - epochs: 2\n";
 
     private static ExpCfg with(String... sets) {
         return parse(BASE, List.of(sets), Map.of());
@@ -40,7 +41,8 @@ class OverridesTest {
 
     @Test
     void listIndicesReachIntoItems() {
-        assertEquals(List.of(new PhaseCfg(1, 0.1), new PhaseCfg(5, 0.1)), with("train.phases[1].epochs=5").train().phases());
+        assertEquals(List.of(new PhaseCfg(1, 0.1), new PhaseCfg(5, 0.1)),
+                with("train.phases[1].epochs=5").train().phases());
     }
 
     @Test

@@ -55,7 +55,8 @@ class YamlReaderTest {
 
     @Test
     void syntaxErrorIsOneLineWithFileAndLine() {
-        var e = assertThrows(ConfigException.class, () -> YamlReader.parse("train:\n  epochs: [1,\n  lr: 2\n", "x.yaml"));
+        var e = assertThrows(
+                ConfigException.class, () -> YamlReader.parse("train:\n  epochs: [1,\n  lr: 2\n", "x.yaml"));
         assertEquals("x.yaml:4: YAML syntax error: expected ',' or ']', but got <stream end> "
                 + "(while parsing a flow sequence at line 2)", e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -77,6 +78,7 @@ class YamlReaderTest {
         assertTrue(YamlReader.parseValue("{a: 1}", "--set", 0, "k") instanceof MapNode);
         assertEquals(Kind.NULL, ((ScalarNode) YamlReader.parseValue("null", "--set", 0, "k")).kind());
         assertEquals(ScalarNode.ofString("", "--set", 0), YamlReader.parseValue("", "--set", 0, "k"));
-        assertEquals(ScalarNode.ofString("hello world", "--set", 0), YamlReader.parseValue("hello world", "--set", 0, "k"));
+        assertEquals(
+                ScalarNode.ofString("hello world", "--set", 0), YamlReader.parseValue("hello world", "--set", 0, "k"));
     }
 }
