@@ -2,7 +2,7 @@ package org.sparselab.config;
 
 /**
  * Bad input in a config: prints as one line {@code file:line: key.path: what was wrong (expected …)}; the CLI maps
- * it to exit code 2 without a stack trace.
+ * it to exit code 2 without a stack trace. A source without a line prints as a prefix: {@code --set train.epochs: …}.
  *
  * <p>Records throw it with only the key relative to themselves; the binder that built them prefixes the full key
  * path and the source location as the exception travels out ({@link #within}, {@link #at}).
@@ -58,8 +58,13 @@ public final class ConfigException extends RuntimeException {
 
     private static String format(String source, int line, String keyPath, String detail) {
         StringBuilder sb = new StringBuilder();
-        if (source != null) sb.append(source).append(line > 0 ? ":" + line : "").append(": ");
-        if (keyPath != null && !keyPath.isEmpty()) sb.append(keyPath).append(": ");
+        boolean hasKey = keyPath != null && !keyPath.isEmpty();
+        if (source != null) {
+            // Without a line (e.g. "--set"), the source reads as a prefix of the key: "--set train.epochs: ...".
+            if (line > 0) sb.append(source).append(':').append(line).append(": ");
+            else sb.append(source).append(hasKey ? " " : ": ");
+        }
+        if (hasKey) sb.append(keyPath).append(": ");
         return sb.append(detail).toString();
     }
 
