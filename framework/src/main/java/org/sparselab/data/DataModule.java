@@ -191,6 +191,10 @@ public final class DataModule implements AutoCloseable {
         return track(new PrefetchStream(testSource, testIdx, batchSize, null, cfg.workers()));
     }
 
+    int[] trainIndices() { return trainIdx.clone(); }
+
+    int[] evalIndices() { return evalIdx.clone(); }
+
     /** Stops the threads of every stream still open. */
     @Override
     public void close() {

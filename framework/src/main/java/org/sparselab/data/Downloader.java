@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * Fetches a manifest's downloads into a directory: mirrors tried in order, size and checksum verified while
  * streaming to a temporary file, which is then moved into place atomically, so an interrupted download never
  * leaves a file that looks complete. Archives are unpacked the same way (to a temporary folder, then moved).
+ *
+ * <p>Only commons-compress's tar <em>reader</em> is used: its writer needs commons-lang3, which is not on the
+ * classpath.
  */
 final class Downloader {
     private static final Logger log = LoggerFactory.getLogger(Downloader.class);
