@@ -47,7 +47,8 @@ final class Checksums {
                 md5.update(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage() + "; check the file's permissions", e);
+            throw new DataException("cannot read " + file + ": " + e.getMessage() + "; check the file's permissions",
+                    e);
         }
         return new Hashes(hex(sha.digest()), hex(md5.digest()), size);
     }

@@ -97,7 +97,8 @@ public final class DataModule implements AutoCloseable {
         switch (m.format()) {
             case "idx", "cifar10", "cifar100" -> {
                 DatasetResolver.Resolved r = new DatasetResolver(m, env).resolve(cfg.root(), cfg.download());
-                new TreeMap<>(r.sha256()).forEach((f, h) -> id.update((f + " " + h + "\n").getBytes(StandardCharsets.UTF_8)));
+                new TreeMap<>(r.sha256())
+                        .forEach((f, h) -> id.update((f + " " + h + "\n").getBytes(StandardCharsets.UTF_8)));
                 ImageSet train;
                 ImageSet test;
                 List<Path> f = m.files().stream().map(r.files()::get).toList();
@@ -210,7 +211,8 @@ public final class DataModule implements AutoCloseable {
 
     private static Normalizer normalizer(DataConfig cfg, Manifest m, int channels) {
         if (!cfg.normalize()) return Normalizer.unitRange(channels);
-        return Normalizer.of(channels, cfg.mean() != null ? cfg.mean() : m.mean(), cfg.std() != null ? cfg.std() : m.std());
+        return Normalizer.of(channels, cfg.mean() != null ? cfg.mean() : m.mean(),
+                cfg.std() != null ? cfg.std() : m.std());
     }
 
     /** Folders are too large to hash (ImageNet: 150 GB), so their identity is the sorted list of paths and sizes. */
@@ -222,7 +224,8 @@ public final class DataModule implements AutoCloseable {
             } catch (java.io.IOException ex) {
                 throw new DataException("cannot read " + e.file() + ": " + ex.getMessage(), ex);
             }
-            id.update((root.relativize(e.file()) + " " + size + " " + e.label() + "\n").getBytes(StandardCharsets.UTF_8));
+            String line = root.relativize(e.file()) + " " + size + " " + e.label() + "\n";
+            id.update(line.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -54,7 +54,9 @@ final class IdxReader {
     }
 
     private static ByteBuffer header(Path file, byte[] data, int size, int magic, String what) {
-        if (data.length < size) throw corrupt(file, data.length + " bytes, expected at least a " + size + "-byte header");
+        if (data.length < size) {
+            throw corrupt(file, data.length + " bytes, expected at least a " + size + "-byte header");
+        }
         ByteBuffer b = ByteBuffer.wrap(data, 0, size); // big-endian by default, as IDX is
         int found = b.getInt(0);
         if (found != magic) throw corrupt(file, "magic number " + found + ", expected " + magic + " for " + what);

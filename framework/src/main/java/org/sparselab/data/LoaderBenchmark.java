@@ -9,7 +9,9 @@ public final class LoaderBenchmark {
      * thread start and JIT do not count); 0 when the split has a single batch.
      */
     public static double imagesPerSecond(DataModule data, int batchSize, int maxBatches) {
-        if (batchSize <= 0 || maxBatches <= 0) throw new IllegalArgumentException("batchSize and maxBatches must be > 0");
+        if (batchSize <= 0 || maxBatches <= 0) {
+            throw new IllegalArgumentException("batchSize and maxBatches must be > 0");
+        }
         try (BatchStream s = data.train(0, batchSize)) {
             if (!s.hasNext()) return 0;
             s.next(); // warm-up

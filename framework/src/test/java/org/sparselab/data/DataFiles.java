@@ -119,7 +119,8 @@ final class DataFiles {
     }
 
     /** A test manifest for an IDX dataset with the given files, downloads and checksums. */
-    static Manifest idxManifest(String name, List<Manifest.Download> downloads, java.util.Map<String, List<String>> sums,
+    static Manifest idxManifest(String name, List<Manifest.Download> downloads,
+            java.util.Map<String, List<String>> sums,
             Manifest.SystemInstall system) {
         return new Manifest(name, "test", "idx", 1, 28, 10, null, null, List.of(0.5), List.of(0.25),
                 List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",

@@ -57,7 +57,8 @@ class DataModuleTest {
 
     @Test
     void epochsAndSeedsChangeTheOrder() {
-        try (DataModule d = DataModule.open(synthetic(1, DataConfig.Augment.NONE, 0), 42, DataEnvironment.isolated(tmp));
+        DataConfig cfg = synthetic(1, DataConfig.Augment.NONE, 0);
+        try (DataModule d = DataModule.open(cfg, 42, DataEnvironment.isolated(tmp));
                 DataModule e = DataModule.open(synthetic(1, DataConfig.Augment.NONE, 0), 43,
                         DataEnvironment.isolated(tmp))) {
             List<HostBatch> e0 = all(d.train(0, 100));
@@ -162,7 +163,8 @@ class DataModuleTest {
     @Test
     void syntheticClassesAreSeparable() {
         // Nearest-class-mean on the raw training images must beat chance by far: the set is learnable.
-        try (DataModule d = DataModule.open(synthetic(0, DataConfig.Augment.NONE, 0), 3, DataEnvironment.isolated(tmp))) {
+        DataConfig cfg = synthetic(0, DataConfig.Augment.NONE, 0);
+        try (DataModule d = DataModule.open(cfg, 3, DataEnvironment.isolated(tmp))) {
             HostBatch train = all(d.train(0, 100)).get(0);
             HostBatch test = all(d.test(30)).get(0);
             int f = 3 * 8 * 8;

@@ -58,7 +58,8 @@ class DatasetResolverTest {
         DataFiles.writeMnist(project.resolve("datasets/tiny"), 2, 1, true);
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         var e = assertThrows(DataException.class,
-                () -> new DatasetResolver(manifest, DataEnvironment.isolated(project)).resolve(empty.toString(), false));
+                () -> new DatasetResolver(manifest, DataEnvironment.isolated(project))
+                        .resolve(empty.toString(), false));
         assertTrue(e.getMessage().startsWith("data.root " + empty + " does not hold the tiny files"), e.getMessage());
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz"), e.getMessage());
     }
@@ -88,7 +89,8 @@ class DatasetResolverTest {
         DataFiles.writeMnist(project.resolve("datasets/mnist"), 2, 1, true);
         var r = new DatasetResolver(Manifest.forName("mnist"), DataEnvironment.isolated(project));
         var e = assertThrows(DataException.class, () -> r.resolve(null, false));
-        assertTrue(e.getMessage().startsWith("checksum mismatch: " + project.resolve("datasets/mnist")), e.getMessage());
+        assertTrue(e.getMessage().startsWith("checksum mismatch: " + project.resolve("datasets/mnist")),
+                e.getMessage());
         assertTrue(e.getMessage().contains("expected one of [md5:"), e.getMessage());
     }
 
