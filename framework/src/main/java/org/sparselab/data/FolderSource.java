@@ -130,7 +130,18 @@ final class FolderSource implements SampleSource {
             throw undecodable(e, ex.getMessage());
         }
         if (img == null) throw undecodable(e, "no ImageIO reader accepts it");
-        return img;
+        return img.getType() == BufferedImage.TYPE_BYTE_GRAY ? greyToRgb(img) : img;
+    }
+
+    /** Copies grey levels into R, G and B: Java2D would treat the grey as linear light and shift its values. */
+    private static BufferedImage greyToRgb(BufferedImage grey) {
+        int w = grey.getWidth();
+        int h = grey.getHeight();
+        int[] v = grey.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < v.length; i++) v[i] = v[i] * 0x010101;
+        rgb.setRGB(0, 0, w, h, v, 0, w);
+        return rgb;
     }
 
     private static DataException undecodable(ImageFolder.Entry e, String why) {

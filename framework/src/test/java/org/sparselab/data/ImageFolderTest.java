@@ -138,6 +138,22 @@ class ImageFolderTest {
     }
 
     @Test
+    void greyImagesKeepTheirLevelsInAllThreeChannels() throws Exception {
+        writeImageNetLayout();
+        java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(4, 4,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSamples(0, 0, 4, 4, 0, java.util.stream.IntStream.range(0, 16).map(i -> 60 + i).toArray());
+        Files.delete(root.resolve("val/cat/v1.png"));
+        javax.imageio.ImageIO.write(grey, "png", root.resolve("val/cat/v1.png").toFile());
+        try (DataModule d = DataModule.open(config(root, false, false, 4, 0), 1, DataEnvironment.isolated(root))) {
+            HostBatch b = d.eval(8).next();
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < 16; i++) assertEquals((60 + i) / 255f, b.images()[c * 16 + i], 1e-6);
+            }
+        }
+    }
+
+    @Test
     void missingTrainFolderIsExplained() {
         var e = assertThrows(DataException.class, () -> ImageFolder.scan(root));
         assertTrue(e.getMessage().startsWith(root + ": no train/ directory"), e.getMessage());
