@@ -15,8 +15,11 @@ final class Runs {
     private Runs() {}
 
     static RunPipeline pipeline() {
-        Path project = Path.of("").toAbsolutePath();
-        return new RunPipeline(project, DataEnvironment.forProject(project));
+        return new RunPipeline(Path.of("").toAbsolutePath(), dataEnvironment());
+    }
+
+    static DataEnvironment dataEnvironment() {
+        return DataEnvironment.forProject(Path.of("").toAbsolutePath());
     }
 
     static int run(ConfigLoader.Loaded<ExperimentConfig> loaded, boolean noProgress, PrintWriter out)

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.ConfigLoader;
-import org.sparselab.config.Seeds;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.data.DataModule;
 import org.sparselab.methods.Method;
@@ -65,7 +64,7 @@ public final class RunPipeline {
 
     /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
     public void validate(ExperimentConfig cfg) {
-        models.check(cfg.model().arch());
+        models.check(ModelRegistry.KEY, cfg.model().arch());
     }
 
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
@@ -117,12 +116,12 @@ public final class RunPipeline {
                 List<TrainLoop.Phase> loopPhases = new ArrayList<>();
                 for (ResolvedPhase p : phases) {
                     loopPhases.add(new TrainLoop.Phase(p.name(), p.epochs(), p.batchSize(), p.labelSmoothing(),
-                            () -> p.optimizer().create(), p.lrSchedule().create(p.epochs(), p.optimizer().lr())));
+                            () -> p.optimizer().create(block), p.lrSchedule().create(p.optimizer().lr(), p.epochs())));
                 }
                 TrainLoop loop = new TrainLoop(model, devices, data, loopPhases, method,
-                        cfg.output().checkpoint() ? rec.checkpointFile() : null, loadedSha(rec), rec::appendMetrics,
-                        progress);
-                loop.initialize((int) Seeds.derive(cfg.seed(), "model.init"));
+                        cfg.output().checkpoint() ? rec.checkpointFile() : null, loadedSha(rec), cfg.seed(),
+                        rec::appendMetrics, progress);
+                loop.initialize();
                 method.attach(block);
                 ModelProfile profile;
                 try (NDManager scope = model.getNDManager().newSubManager()) {

@@ -10,5 +10,6 @@ public record ModelConfig(
                 + "shufflenet_v2_x1_0 (`./sparselab models` lists them).") String arch) {
     public ModelConfig {
         Check.notBlank("arch", arch);
+        Models.defaults().check("arch", arch); // at load time, so the error carries file:line
     }
 }

@@ -55,13 +55,17 @@ public final class ModelRegistry {
         return entry(name).publishedParamsM();
     }
 
-    private Entry entry(String name) {
-        Entry e = entries.get(name);
-        if (e == null) {
+    /** Throws a {@link ConfigException} on {@code key} naming the nearest known models when {@code name} is unknown. */
+    public void check(String key, String name) {
+        if (!entries.containsKey(name)) {
             String hint = Suggest.nearest(name, entries.keySet()).map(s -> " (did you mean " + s + "?)").orElse("");
             throw new ConfigException(
-                    KEY, "unknown model '" + name + "'" + hint + "; known: " + String.join(", ", entries.keySet()));
+                    key, "unknown model '" + name + "'" + hint + "; known: " + String.join(", ", entries.keySet()));
         }
-        return e;
+    }
+
+    private Entry entry(String name) {
+        check(KEY, name);
+        return entries.get(name);
     }
 }

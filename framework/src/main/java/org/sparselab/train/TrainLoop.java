@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.sparselab.config.Seeds;
+import org.sparselab.train.optim.TorchOptimizer;
+import org.sparselab.train.schedule.LrSchedule;
 import org.sparselab.data.BatchStream;
 import org.sparselab.data.DataModule;
 import org.sparselab.data.HostBatch;
@@ -41,7 +44,7 @@ public final class TrainLoop {
 
     /** One phase: its length, batch size, loss smoothing, and a fresh optimizer with its schedule. */
     public record Phase(String name, int epochs, int batchSize, double labelSmoothing,
-            Supplier<PhaseOptimizer> optimizer, LrFunction lr) {}
+            Supplier<TorchOptimizer> optimizer, LrSchedule lr) {}
 
     /** What a finished training produced. */
     public record Result(List<EpochMetrics> metrics, double bestTop1, int bestEpoch, int epochs, long steps) {}
@@ -53,11 +56,13 @@ public final class TrainLoop {
     private final TrainingHooks hooks;
     private final Path checkpointFile; // null: no checkpoints
     private final String configSha256;
+    private final long seed;
     private final Consumer<EpochMetrics> sink;
     private final TrainingProgress progress;
 
     public TrainLoop(Model model, Device[] devices, DataModule data, List<Phase> phases, TrainingHooks hooks,
-            Path checkpointFile, String configSha256, Consumer<EpochMetrics> sink, TrainingProgress progress) {
+            Path checkpointFile, String configSha256, long seed, Consumer<EpochMetrics> sink,
+            TrainingProgress progress) {
         this.model = model;
         this.devices = devices;
         this.data = data;
@@ -65,6 +70,7 @@ public final class TrainLoop {
         this.hooks = hooks;
         this.checkpointFile = checkpointFile;
         this.configSha256 = configSha256;
+        this.seed = seed;
         this.sink = sink;
         this.progress = progress;
     }
@@ -105,19 +111,19 @@ public final class TrainLoop {
         }
         for (int p = startPhase; p < phases.size(); p++) {
             Phase phase = phases.get(p);
-            PhaseOptimizer opt = phase.optimizer().get();
+            TorchOptimizer opt = phase.optimizer().get();
             if (resume != null && p == resume.phaseIndex() && startEpochInPhase > 0) {
                 opt.loadState(Checkpoint.input(resume.optimizerState()), model.getNDManager());
             }
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(new SmoothedCrossEntropy(phase.labelSmoothing()))
-                    .optOptimizer(opt.djl())
+                    .optOptimizer(opt)
                     .optDevices(devices);
-            try (Trainer trainer = model.newTrainer(cfg)) {
+            try (opt; Trainer trainer = model.newTrainer(cfg)) {
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();
                     EpochMetrics train = trainEpoch(trainer, phase, p, e, epoch, step, opt);
-                    step += data.numBatches(data.trainSize(), phase.batchSize());
+                    step += ceilDiv(data.trainSize(), phase.batchSize());
                     rows.add(train);
                     EpochMetrics eval = evaluate(trainer.getManager(), trainer::evaluate, phase.name(), epoch,
                             data.evalSplit(), train.lr(), phase.batchSize());
@@ -142,14 +148,16 @@ public final class TrainLoop {
     }
 
     /** Initialises the block's parameters for this data's input shape, seeded so the same seed gives the same model. */
-    public void initialize(int seed) {
-        Engine.getInstance().setRandomSeed(seed);
+    public void initialize() {
+        Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, "model.init"));
         model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape(1));
     }
 
     private EpochMetrics trainEpoch(Trainer trainer, Phase phase, int phaseIndex, int epochInPhase, int epoch,
-            long step, PhaseOptimizer opt) {
+            long step, TorchOptimizer opt) {
         long t0 = System.nanoTime();
+        // Engine randomness (dropout) restarts from a per-epoch seed, so a resumed epoch draws what the original did.
+        Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, "train.engine_rng", epoch));
         SmoothedCrossEntropy lossFn = (SmoothedCrossEntropy) trainer.getLoss();
         ParameterStore ps = paramStore(trainer);
         Accumulator acc = new Accumulator();
@@ -289,7 +297,7 @@ public final class TrainLoop {
     }
 
     private void writeCheckpoint(int p, int e, int epoch, long step, double bestTop1, int bestEpoch,
-            PhaseOptimizer opt) {
+            TorchOptimizer opt) {
         try {
             new Checkpoint(p, e, epoch, step, bestTop1, bestEpoch, configSha256,
                     Checkpoint.bytes(out -> ParameterIO.save(model.getBlock(), out)),
@@ -299,6 +307,10 @@ public final class TrainLoop {
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile, ex);
         }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b; // the last partial batch is trained on
     }
 
     private static double seconds(long t0) {

@@ -1,0 +1,271 @@
+package org.sparselab.cli;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sparselab.data.BatchStream;
+import org.sparselab.data.DataModule;
+import org.sparselab.data.HostBatch;
+import org.sparselab.data.LoaderBenchmark;
+import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.Models;
+import org.sparselab.tracking.AtomicFiles;
+import org.sparselab.tracking.Provenance;
+import org.sparselab.train.Devices;
+import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.TrainLoop;
+import org.sparselab.train.TrainingHooks;
+import org.sparselab.train.TrainingProgress;
+import org.sparselab.train.optim.TorchSgd;
+import org.sparselab.train.schedule.LrSchedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code sparselab bench data|train}: throughput benchmarks that print a table and write JSON under
+ * {@code results/bench/}. Every comparison is a ratio of two numbers measured in the same process, same model, same
+ * batches, so machine speed cancels out.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: 'data' (loader vs ResNet-20 training throughput), 'train' (our trainer vs a bare "
+                + "DJL loop, and native memory per epoch).")
+final class BenchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train")
+    String what;
+
+    @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
+            + "(default: configs/quickstart.yaml).")
+    Path config = QuickstartCommand.CONFIG;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--epochs", description = "bench train: epochs per loop (default 4).")
+    int epochs = 4;
+
+    @Option(names = "--samples", description = "bench train: training images per epoch (default 3840).")
+    int samples = 3840;
+
+    @Option(names = "--out", description = "Directory for the JSON result (default results/bench).")
+    Path outDir = Path.of("results", "bench");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return switch (what) {
+            case "data" -> benchData();
+            case "train" -> benchTrain();
+            default -> throw new org.sparselab.config.ConfigException("bench", "expected data or train, found '"
+                    + what + "'");
+        };
+    }
+
+    /** Loader images/s against the training images/s of ResNet-20 on the same data and batch size. */
+    private int benchData() throws IOException {
+        ExperimentConfig cfg = options.load(config).config();
+        int bs = cfg.data().batchSize();
+        Device[] devices = Devices.resolve(cfg.device());
+        Map<String, Object> r = header("data", cfg, devices);
+        try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment())) {
+            LoaderBenchmark.imagesPerSecond(data, bs, 20); // warm-up: JIT, page cache
+            double loader = LoaderBenchmark.imagesPerSecond(data, bs, 200);
+            double train = bareTrainImagesPerSecond(data, "resnet20", devices[0], bs, 5, 25);
+            r.put("batch_size", bs);
+            r.put("workers", cfg.data().workers());
+            r.put("loader_images_per_s", loader);
+            r.put("resnet20_train_images_per_s", train);
+            r.put("ratio", loader / train);
+            r.put("goal_ratio", 10.0);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%-38s %12s%n", "measure (" + cfg.data().name() + ", batch " + bs + ")", "images/s");
+            out.printf(Locale.ROOT, "%-38s %12.0f%n", "loader (" + cfg.data().workers() + " worker(s), augmented)",
+                    loader);
+            out.printf(Locale.ROOT, "%-38s %12.0f%n", "resnet20 training step", train);
+            out.printf(Locale.ROOT, "%-38s %12.1f  (goal >= 10: %s)%n", "ratio loader / training", loader / train,
+                    loader / train >= 10 ? "met" : "NOT met");
+            write("data", r);
+        }
+        return 0;
+    }
+
+    /**
+     * Our TrainLoop against a bare DJL loop (DJL's own SGD, no hooks, no metrics), same model, data and batch size,
+     * alternating so drift on a shared machine hits both; plus resident memory after each of our epochs.
+     */
+    private int benchTrain() throws IOException {
+        List<String> sets = new ArrayList<>(options.overrides);
+        sets.add("data.max_train_samples=" + samples);
+        sets.add("data.max_eval_samples=" + Math.max(256, samples / 8));
+        options.overrides = sets;
+        ExperimentConfig cfg = options.load(config).config();
+        int bs = cfg.data().batchSize();
+        Device[] devices = Devices.resolve(cfg.device());
+        Map<String, Object> r = header("train", cfg, devices);
+        List<Double> ours = new ArrayList<>();
+        List<Double> bare = new ArrayList<>();
+        List<Long> rssMb = new ArrayList<>();
+        try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment())) {
+            int batches = (data.trainSize() + bs - 1) / bs;
+            // one warm-up epoch each, then alternate: ours (1 epoch), bare (same number of batches)
+            bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches);
+            try (Model model = Model.newInstance("bench", devices[0])) {
+                model.setBlock(Models.defaults().create(cfg.model().arch(),
+                        ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
+                List<EpochMetrics> rows = new ArrayList<>();
+                for (int e = 0; e <= epochs; e++) {
+                    TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", 1, bs, 0,
+                            () -> new TorchSgd(0.05, 0.9, 5e-4, false, id -> true), LrSchedule.constant(0.05))),
+                            TrainingHooks.NONE, null, "bench", cfg.seed(), rows::add, TrainingProgress.NONE);
+                    if (e == 0) loop.initialize();
+                    loop.run(null);
+                    EpochMetrics m = rows.get(rows.size() - 2); // the train row of this epoch
+                    if (e > 0) {
+                        ours.add(data.trainSize() / m.seconds());
+                        rssMb.add(residentMb());
+                        bare.add(bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches));
+                    }
+                }
+            }
+        }
+        double oursMed = median(ours);
+        double bareMed = median(bare);
+        r.put("model", cfg.model().arch());
+        r.put("batch_size", bs);
+        r.put("train_images_per_epoch", samples);
+        r.put("ours_images_per_s", ours);
+        r.put("bare_djl_images_per_s", bare);
+        r.put("ratio_median", oursMed / bareMed);
+        r.put("goal_ratio", 0.97);
+        r.put("resident_mb_per_epoch", rssMb);
+        long growth = rssMb.get(rssMb.size() - 1) - rssMb.get(0);
+        r.put("resident_growth_mb_first_to_last", growth);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-6s %16s %16s %8s %14s%n", "epoch", "ours img/s", "bare DJL img/s", "ratio",
+                "resident MB");
+        for (int i = 0; i < ours.size(); i++) {
+            out.printf(Locale.ROOT, "%-6d %16.1f %16.1f %8.3f %14d%n", i + 1, ours.get(i), bare.get(i),
+                    ours.get(i) / bare.get(i), rssMb.get(i));
+        }
+        out.printf(Locale.ROOT, "median ratio ours / bare DJL: %.3f (goal >= 0.97: %s)%n", oursMed / bareMed,
+                oursMed / bareMed >= 0.97 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "resident memory, epoch 1 -> %d: %+d MB%n", rssMb.size(), growth);
+        write("train", r);
+        return 0;
+    }
+
+    /**
+     * Images/s of a bare DJL training loop: DJL's SGD, DJL's softmax cross-entropy, a scope per batch, nothing
+     * else; {@code warmup} batches untimed, then {@code timed} batches.
+     */
+    static double bareTrainImagesPerSecond(DataModule data, String arch, Device device, int bs, int warmup,
+            int timed) {
+        try (Model model = Model.newInstance("bare", device)) {
+            model.setBlock(Models.defaults().create(arch,
+                    ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
+            Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
+                    .optWeightDecays(5e-4f).build();
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(sgd).optDevices(new Device[] {device}))) {
+                trainer.initialize(new Shape(bs, data.channels(), data.imageSize(), data.imageSize()));
+                long images = 0;
+                long t0 = 0;
+                int done = 0;
+                int epoch = 0;
+                while (done < warmup + timed) {
+                    try (BatchStream batches = data.train(epoch++, bs)) {
+                        while (batches.hasNext() && done < warmup + timed) {
+                            if (done == warmup) t0 = System.nanoTime();
+                            HostBatch b = batches.next();
+                            try (NDManager scope = trainer.getManager().newSubManager()) {
+                                NDArray x = scope.create(FloatBuffer.wrap(b.images()),
+                                        new Shape(b.size(), b.channels(), b.height(), b.width()));
+                                NDArray y = scope.create(b.labels());
+                                try (GradientCollector gc = trainer.newGradientCollector()) {
+                                    NDList pred = trainer.forward(new NDList(x));
+                                    gc.backward(trainer.getLoss().evaluate(new NDList(y), pred));
+                                }
+                                trainer.step();
+                            }
+                            if (done >= warmup) images += b.size();
+                            done++;
+                        }
+                    }
+                }
+                return images / ((System.nanoTime() - t0) / 1e9);
+            }
+        }
+    }
+
+    private Map<String, Object> header(String bench, ExperimentConfig cfg, Device[] devices) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", bench);
+        r.put("time", Instant.now().toString());
+        r.put("config", config.toString());
+        r.put("data", cfg.data().name());
+        r.put("device", Devices.describe(devices));
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        r.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        r.put("provenance", Provenance.collect(Path.of("").toAbsolutePath()).asMap());
+        return r;
+    }
+
+    private void write(String name, Map<String, Object> r) throws IOException {
+        Path f = outDir.resolve(name + ".json");
+        AtomicFiles.write(f, JSON.writeValueAsString(r) + "\n");
+        spec.commandLine().getOut().println("wrote " + f);
+        spec.commandLine().getOut().flush();
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** Resident set size of this process (native + heap), from /proc; -1 where /proc is absent. */
+    static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
