@@ -135,8 +135,7 @@ public final class RunPipeline {
                 Map<String, Object> results = new LinkedHashMap<>();
                 results.put("epochs", result.epochs());
                 results.put("steps", result.steps());
-                results.put("best", Map.of("epoch", history.isEmpty() ? -1 : bestEpoch(history),
-                        "top1", bestTop1(history)));
+                results.put("best", best(history, data.evalSplit()));
                 results.put("final", finalMetrics(history));
                 if (data.evalSplit().equals("val") && result.epochs() > 0) {
                     EpochMetrics test;
@@ -192,19 +191,18 @@ public final class RunPipeline {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static int bestEpoch(List<EpochMetrics> history) {
+    /** The evaluation row with the highest top-1 (the first such epoch on ties). */
+    private static Map<String, Object> best(List<EpochMetrics> history, String evalSplit) {
         EpochMetrics best = null;
         for (EpochMetrics m : history) {
-            if (!m.split().equals("train") && !m.split().equals("test") && (best == null || m.top1() > best.top1())) {
-                best = m;
-            }
+            if (m.split().equals(evalSplit) && (best == null || m.top1() > best.top1())) best = m;
         }
-        return best == null ? -1 : best.epoch();
-    }
-
-    private static double bestTop1(List<EpochMetrics> history) {
-        return history.stream().filter(m -> !m.split().equals("train") && !m.split().equals("test"))
-                .mapToDouble(EpochMetrics::top1).max().orElse(Double.NaN);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("epoch", best == null ? -1 : best.epoch());
+        r.put("split", evalSplit);
+        r.put("top1", best == null ? null : best.top1());
+        r.put("top5", best == null ? null : best.top5());
+        return r;
     }
 
     private static Map<String, Object> finalMetrics(List<EpochMetrics> history) {

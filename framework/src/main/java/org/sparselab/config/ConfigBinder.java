@@ -66,7 +66,8 @@ public final class ConfigBinder {
         Class<?> raw = rawClass(type);
         boolean isNull = node instanceof ScalarNode s && s.kind() == Kind.NULL;
         if (isNull) {
-            if (raw.isPrimitive() || raw == List.class || raw == Map.class) throw mismatch(node, path, expected(type));
+            // null lists and maps are allowed: they mean "unset" for optional keys such as data.mean.
+            if (raw.isPrimitive()) throw mismatch(node, path, expected(type));
             return null;
         }
         if (raw == int.class || raw == Integer.class) return (int) integer(node, path, 31);

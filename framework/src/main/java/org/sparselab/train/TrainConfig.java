@@ -31,7 +31,7 @@ public record TrainConfig(
         Check.nonNegative("epochs", epochs);
         Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
         if (batchSize != null) Check.positive("batch_size", batchSize);
-        phases = List.copyOf(phases);
+        phases = phases == null ? List.of() : List.copyOf(phases);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < phases.size(); i++) {
             if (!names.add(phases.get(i).name())) {

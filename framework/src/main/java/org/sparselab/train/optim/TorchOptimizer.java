@@ -2,6 +2,8 @@ package org.sparselab.train.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -107,6 +109,24 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
             scope.tempAttachAll(weight, grad);
             for (NDArray b : state.buffers) if (b != null) scope.tempAttachAll(b);
             step(weight, grad, state, decays.test(parameterId), learningRate, stateManager);
+        }
+        zeroGradient(weight);
+    }
+
+    /**
+     * Clears the weight's accumulated gradient, as {@code optimizer.zero_grad()} would before the next backward.
+     *
+     * <p>DJL's PyTorch engine accumulates gradients across backward passes and relies on its own optimizers to zero
+     * them after the update; an optimizer plugged into DJL's trainer must do the same.
+     */
+    private static void zeroGradient(NDArray weight) {
+        if (!weight.hasGradient()) return;
+        if (weight instanceof PtNDArray pt) {
+            JniUtils.zeroGrad(pt); // exact zero even when the gradient holds NaN or Inf
+        } else {
+            try (NDArray g = weight.getGradient()) {
+                g.subi(g);
+            }
         }
     }
 

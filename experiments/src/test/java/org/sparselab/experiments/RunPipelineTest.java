@@ -1,0 +1,162 @@
+package org.sparselab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.data.DataEnvironment;
+import org.sparselab.tracking.RunRecorder;
+import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.TrainingDivergedException;
+import org.sparselab.train.TrainingProgress;
+
+/** End-to-end runs on small synthetic data: record, learning, determinism, exact resume, divergence. */
+class RunPipelineTest {
+    @TempDir Path dir;
+
+    private String config(String train) {
+        return """
+                name: pipeline_test
+                seed: 3
+                device: cpu
+                data:
+                  name: synthetic
+                  batch_size: 32
+                  eval_batch_size: 64
+                  image_size: 12
+                  num_classes: 4
+                  workers: 0
+                  synthetic: {train_size: 160, test_size: 64, channels: 1}
+                model: {arch: resnet20}
+                tracking: {uri: none}
+                output: {dir: '%s'}
+                train:
+                %s
+                """.formatted(dir.resolve("runs").toString().replace("'", "''"), train.indent(2).stripTrailing());
+    }
+
+    private static final String ONE_PHASE = """
+            epochs: 3
+            optimizer: {name: sgd, lr: 0.05, momentum: 0.9, weight_decay: 0.0005}
+            lr_schedule: {name: cosine}
+            """;
+
+    private static final String TWO_PHASES = """
+            epochs: 2
+            optimizer: {name: sgd, lr: 0.05, momentum: 0.9, weight_decay: 0.0005}
+            lr_schedule: {name: multistep, milestones: [1]}
+            phases:
+              - {name: warm}
+              - {name: finetune, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}, lr_schedule: {name: constant}}
+            """;
+
+    private final RunPipeline pipeline = new RunPipeline(Path.of("").toAbsolutePath(),
+            DataEnvironment.isolated(Path.of("").toAbsolutePath()));
+
+    /** Runs a config; returns the run directory (also when the run throws, via {@code holder}). */
+    private Path run(String yaml, TrainingProgress progress, Path[] holder) throws IOException {
+        var loaded = ConfigLoader.parse(yaml, List.of(), ExperimentConfig.class, Schema.types(), Map.of());
+        RunPipeline.Outcome o = pipeline.run(loaded, progress, new RunPipeline.Listener() {
+            @Override
+            public void started(Path runDir) {
+                holder[0] = runDir;
+            }
+        });
+        return o.runDir();
+    }
+
+    private Path run(String yaml) throws IOException {
+        return run(yaml, TrainingProgress.NONE, new Path[1]);
+    }
+
+    @Test
+    void trainsAndWritesAFinishedRecord() throws IOException {
+        Path runDir = run(config(ONE_PHASE));
+        var s = RunRecorder.readSummary(runDir);
+        assertEquals("FINISHED", s.get("status"));
+        assertEquals("cpu()", s.get("device"));
+        assertTrue(((String) s.get("config_sha256")).matches("[0-9a-f]{64}"));
+        assertEquals(3, s.get("epochs"));
+        @SuppressWarnings("unchecked")
+        var model = (Map<String, Object>) s.get("model");
+        assertTrue(((Number) model.get("params")).longValue() > 270_000, "resnet20 with a 4-class head");
+        @SuppressWarnings("unchecked")
+        var prov = (Map<String, Object>) s.get("provenance");
+        assertTrue(prov.containsKey("git_commit") && prov.containsKey("pytorch_version"));
+        List<EpochMetrics> rows = RunRecorder.readMetrics(runDir);
+        assertEquals(6, rows.size());
+        assertEquals(List.of("train", "test", "train", "test", "train", "test"),
+                rows.stream().map(EpochMetrics::split).toList());
+        // Learning happens: the training loss falls from the first epoch to the last.
+        assertTrue(rows.get(4).loss() < rows.get(0).loss() * 0.8, rows.toString());
+        for (String f : List.of("config.yaml", "metrics.csv", "summary.json", "checkpoint.bin", "model.params")) {
+            assertTrue(Files.exists(runDir.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void sameConfigAndSeedGiveIdenticalMetrics() throws IOException {
+        var a = RunRecorder.readMetrics(run(config(ONE_PHASE)));
+        var b = RunRecorder.readMetrics(run(config(ONE_PHASE)));
+        assertEquals(withoutTimes(a), withoutTimes(b));
+    }
+
+    @ParameterizedTest(name = "crash at the start of epoch {0}")
+    @ValueSource(ints = {1, 2, 3}) // 1: mid phase 'warm'; 2: first epoch of 'finetune'; 3: mid 'finetune'
+    void resumedRunEqualsAnUninterruptedOne(int crashEpoch) throws IOException {
+        var uninterrupted = RunRecorder.readMetrics(run(config(TWO_PHASES)));
+        Path[] holder = new Path[1];
+        TrainingProgress crash = new TrainingProgress() {
+            @Override
+            public void passStarted(String phase, int epoch, String split, int batches) {
+                if (epoch == crashEpoch && split.equals("train")) throw new IllegalStateException("simulated crash");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> run(config(TWO_PHASES), crash, holder));
+        assertEquals("FAILED", RunRecorder.readSummary(holder[0]).get("status"));
+        RunPipeline.Outcome resumed = pipeline.resume(holder[0], TrainingProgress.NONE, new RunPipeline.Listener() {});
+        assertEquals("FINISHED", resumed.summary().get("status"));
+        assertEquals(withoutTimes(uninterrupted), withoutTimes(RunRecorder.readMetrics(holder[0])));
+    }
+
+    @Test
+    void divergenceStopsTheRunAsFailed() {
+        Path[] holder = new Path[1];
+        String exploding = """
+                epochs: 2
+                optimizer: {name: sgd, lr: 1.0e+30, momentum: 0.9}
+                lr_schedule: {name: constant}
+                """;
+        var e = assertThrows(TrainingDivergedException.class,
+                () -> run(config(exploding), TrainingProgress.NONE, holder));
+        assertTrue(e.getMessage().startsWith("loss became"), e.getMessage());
+        var s = assertDoesNotThrowSummary(holder[0]);
+        assertEquals("FAILED", s.get("status"));
+        assertTrue(((String) s.get("error")).contains("loss became"));
+    }
+
+    private static Map<String, Object> assertDoesNotThrowSummary(Path runDir) {
+        try {
+            return RunRecorder.readSummary(runDir);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> withoutTimes(List<EpochMetrics> rows) {
+        return rows.stream()
+                .map(m -> new EpochMetrics(m.epoch(), m.phase(), m.split(), m.loss(), m.top1(), m.top5(), m.lr(), 0))
+                .map(EpochMetrics::toCsv)
+                .toList();
+    }
+}
