@@ -137,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> ours = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         List<Long> rssMb = new ArrayList<>();
+        List<Integer> liveArrays = new ArrayList<>();
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment())) {
             int batches = (data.trainSize() + bs - 1) / bs;
             // one warm-up epoch each, then alternate: ours (1 epoch), bare (same number of batches)
@@ -155,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (e > 0) {
                         ours.add(data.trainSize() / m.seconds());
                         rssMb.add(residentMb());
+                        liveArrays.add(liveNdArrays());
                         bare.add(bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches));
                     }
                 }
@@ -170,18 +172,24 @@ final class BenchCommand implements Callable<Integer> {
         r.put("ratio_median", oursMed / bareMed);
         r.put("goal_ratio", 0.97);
         r.put("resident_mb_per_epoch", rssMb);
+        r.put("live_ndarrays_per_epoch", liveArrays);
+        r.put("live_ndarrays_growth", liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0));
         long growth = rssMb.get(rssMb.size() - 1) - rssMb.get(0);
         r.put("resident_growth_mb_first_to_last", growth);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-6s %16s %16s %8s %14s%n", "epoch", "ours img/s", "bare DJL img/s", "ratio",
-                "resident MB");
+        out.printf(Locale.ROOT, "%-6s %14s %16s %8s %13s %12s%n", "epoch", "ours img/s", "bare DJL img/s", "ratio",
+                "live NDArrays", "resident MB");
         for (int i = 0; i < ours.size(); i++) {
-            out.printf(Locale.ROOT, "%-6d %16.1f %16.1f %8.3f %14d%n", i + 1, ours.get(i), bare.get(i),
-                    ours.get(i) / bare.get(i), rssMb.get(i));
+            out.printf(Locale.ROOT, "%-6d %14.1f %16.1f %8.3f %13d %12d%n", i + 1, ours.get(i), bare.get(i),
+                    ours.get(i) / bare.get(i), liveArrays.get(i), rssMb.get(i));
         }
         out.printf(Locale.ROOT, "median ratio ours / bare DJL: %.3f (goal >= 0.97: %s)%n", oursMed / bareMed,
                 oursMed / bareMed >= 0.97 ? "met" : "NOT met");
-        out.printf(Locale.ROOT, "resident memory, epoch 1 -> %d: %+d MB%n", rssMb.size(), growth);
+        int liveGrowth = liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0);
+        out.printf(Locale.ROOT, "live NDArrays (native buffers held), epoch 1 -> %d: %+d (goal 0: %s)%n",
+                liveArrays.size(), liveGrowth, liveGrowth == 0 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "resident memory, epoch 1 -> %d: %+d MB (includes the allocator's caching and the "
+                + "interleaved bare-DJL runs)%n", rssMb.size(), growth);
         write("train", r);
         return 0;
     }
@@ -255,6 +263,13 @@ final class BenchCommand implements Callable<Integer> {
         s.sort(Double::compare);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** NDArrays alive anywhere under the engine's system manager: a leak makes this grow epoch over epoch. */
+    static int liveNdArrays() {
+        try (NDManager probe = NDManager.newBaseManager()) {
+            return probe.getParentManager().getManagedArrays().size();
+        }
     }
 
     /** Resident set size of this process (native + heap), from /proc; -1 where /proc is absent. */

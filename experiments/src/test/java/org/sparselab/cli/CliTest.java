@@ -1,0 +1,143 @@
+package org.sparselab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: bad input gives one clear line and exit code 2, before any work starts. */
+class CliTest {
+    @TempDir Path dir;
+
+    private static final String GOOD = """
+            name: cli_test
+            device: cpu
+            data: {name: synthetic, image_size: 8, num_classes: 3, synthetic: {train_size: 32, test_size: 16}}
+            model: {arch: resnet20}
+            train:
+              epochs: 1
+            """;
+
+    /** Exit code, stdout and stderr of one invocation. */
+    record Result(int code, String out, String err) {}
+
+    private Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path write(String name, String yaml) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private void assertOneLineError(Result r, String expected) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + expected + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void printConfigPrintsTheResolvedYaml() throws IOException {
+        Path f = write("good.yaml", GOOD);
+        Result r = cli("run", f.toString(), "--print-config", "--set", "train.epochs=4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  epochs: 4\n"), r.out());
+        assertTrue(r.out().contains("  batch_size: 128\n"), "defaults are filled in: " + r.out());
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndSuggestion() throws IOException {
+        Path f = write("typo.yaml", GOOD.replace("  epochs: 1", "  epoch: 1"));
+        assertOneLineError(cli("run", f.toString()),
+                f + ":6: unknown key train.epoch (did you mean train.epochs?)");
+    }
+
+    @Test
+    void wrongTypeIsNamed() throws IOException {
+        Path f = write("type.yaml", GOOD.replace("  epochs: 1", "  epochs: three"));
+        assertOneLineError(cli("run", f.toString()), f + ":6: train.epochs: expected an integer, found 'three'");
+    }
+
+    @Test
+    void negativeEpochsAreOutOfRange() throws IOException {
+        Path f = write("neg.yaml", GOOD.replace("  epochs: 1", "  epochs: -2"));
+        assertOneLineError(cli("run", f.toString()), f + ":6: train.epochs: expected an integer >= 0, found -2");
+    }
+
+    @Test
+    void fractionOutsideItsRangeIsNamed() throws IOException {
+        Path f = write("split.yaml", GOOD);
+        Result r = cli("run", f.toString(), "--set", "data.val_split=1.5");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: --set data.val_split: expected a number in [0.0, 1.0), found 1.5"),
+                r.err());
+    }
+
+    @Test
+    void missingRequiredKeyIsNamed() throws IOException {
+        Path f = write("missing.yaml", GOOD.replace("model: {arch: resnet20}\n", ""));
+        assertOneLineError(cli("run", f.toString()), f + ":1: missing required key model");
+    }
+
+    @Test
+    void unknownModelGetsASuggestion() throws IOException {
+        Path f = write("model.yaml", GOOD.replace("resnet20", "resnt20"));
+        Result r = cli("run", f.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: " + f + ":4: model.arch: unknown model 'resnt20' (did you mean "
+                + "resnet20?)"), r.err());
+        assertEquals(1, r.err().lines().count(), "one line, no stack trace");
+    }
+
+    @Test
+    void badDeviceIsNamed() throws IOException {
+        Path f = write("dev.yaml", GOOD.replace("device: cpu", "device: cuda0"));
+        assertOneLineError(cli("run", f.toString()),
+                f + ":2: device: expected auto, cpu, gpu, gpu:N or gpu:all, found 'cuda0'");
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        Result r = cli("run", dir.resolve("nope.yaml").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no such config file"), r.err());
+    }
+
+    @Test
+    void missingDataSaysHowToGetIt() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Path f = write("data.yaml", GOOD.replace("data: {name: synthetic, image_size: 8, num_classes: 3, "
+                + "synthetic: {train_size: 32, test_size: 16}}", "data: {name: cifar10, root: '" + empty
+                + "', download: false}"));
+        Result r = cli("run", f.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains(empty.toString()) && r.err().contains("cifar10"), r.err());
+    }
+
+    @Test
+    void unknownBenchIsBadInput() {
+        Result r = cli("bench", "gpu-burn");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: bench: expected data or train"), r.err());
+    }
+
+    @Test
+    void modelsListsTheRegistry() {
+        Result r = cli("models");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("resnet56") && r.out().contains("shufflenet_v2_x1_0"), r.out());
+    }
+}
