@@ -77,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--samples", description = "bench train: training images per epoch (default 3840).")
     int samples = 3840;
 
+    @Option(names = "--no-bare", description = "bench train: skip the bare DJL loop (memory trend of ours alone).")
+    boolean noBare;
+
     @Option(names = "--out", description = "Directory for the JSON result (default results/bench).")
     Path outDir = Path.of("results", "bench");
 
@@ -123,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Our TrainLoop against a bare DJL loop (DJL's own SGD, no hooks, no metrics), same model, data and batch size,
-     * alternating so drift on a shared machine hits both; plus resident memory after each of our epochs.
+     * one bare epoch after each of ours (interleaved, so machine drift hits both), the first pair a warm-up; plus live
+     * NDArrays, resident memory and JVM heap after each of our epochs.
      */
     private int benchTrain() throws IOException {
         List<String> sets = new ArrayList<>(options.overrides);
@@ -138,32 +142,39 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> bare = new ArrayList<>();
         List<Long> rssMb = new ArrayList<>();
         List<Integer> liveArrays = new ArrayList<>();
+        List<Long> heapMb = new ArrayList<>();
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment())) {
             int batches = (data.trainSize() + bs - 1) / bs;
-            // one warm-up epoch each, then alternate: ours (1 epoch), bare (same number of batches)
-            bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches);
+            // One phase of 1 + epochs epochs (the first is warm-up), observed through the progress events: DJL's
+            // Trainer allocates once per phase, so a phase per epoch would hide what happens epoch over epoch.
             try (Model model = Model.newInstance("bench", devices[0])) {
                 model.setBlock(Models.defaults().create(cfg.model().arch(),
                         ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
-                List<EpochMetrics> rows = new ArrayList<>();
-                for (int e = 0; e <= epochs; e++) {
-                    TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", 1, bs, 0,
-                            () -> new TorchSgd(0.05, 0.9, 5e-4, false, id -> true), LrSchedule.constant(0.05))),
-                            TrainingHooks.NONE, null, "bench", cfg.seed(), rows::add, TrainingProgress.NONE);
-                    if (e == 0) loop.initialize();
-                    loop.run(null);
-                    EpochMetrics m = rows.get(rows.size() - 2); // the train row of this epoch
-                    if (e > 0) {
-                        ours.add(data.trainSize() / m.seconds());
-                        rssMb.add(residentMb());
-                        liveArrays.add(liveNdArrays());
-                        bare.add(bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches));
+                TrainingProgress probe = new TrainingProgress() {
+                    @Override
+                    public void passFinished(EpochMetrics m) {
+                        if (!m.split().equals("train")) return;
+                        if (m.epoch() > 0) {
+                            ours.add(data.trainSize() / m.seconds());
+                            rssMb.add(residentMb());
+                            heapMb.add((Runtime.getRuntime().totalMemory()) >> 20);
+                            liveArrays.add(liveNdArrays());
+                        }
+                        // A bare epoch right after each of ours, so drift on a shared machine hits both alike.
+                        if (noBare) return;
+                        double b = bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches);
+                        if (m.epoch() > 0) bare.add(b);
                     }
-                }
+                };
+                TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", epochs + 1,
+                        bs, 0, () -> new TorchSgd(0.05, 0.9, 5e-4, false, id -> true), LrSchedule.constant(0.05))),
+                        TrainingHooks.NONE, null, "bench", cfg.seed(), m -> {}, probe);
+                loop.initialize();
+                loop.run(null);
             }
         }
         double oursMed = median(ours);
-        double bareMed = median(bare);
+        double bareMed = bare.isEmpty() ? Double.NaN : median(bare);
         r.put("model", cfg.model().arch());
         r.put("batch_size", bs);
         r.put("train_images_per_epoch", samples);
@@ -172,24 +183,31 @@ final class BenchCommand implements Callable<Integer> {
         r.put("ratio_median", oursMed / bareMed);
         r.put("goal_ratio", 0.97);
         r.put("resident_mb_per_epoch", rssMb);
+        r.put("jvm_heap_committed_mb_per_epoch", heapMb);
         r.put("live_ndarrays_per_epoch", liveArrays);
         r.put("live_ndarrays_growth", liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0));
         long growth = rssMb.get(rssMb.size() - 1) - rssMb.get(0);
         r.put("resident_growth_mb_first_to_last", growth);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-6s %14s %16s %8s %13s %12s%n", "epoch", "ours img/s", "bare DJL img/s", "ratio",
-                "live NDArrays", "resident MB");
+        out.printf(Locale.ROOT, "%-6s %14s %16s %8s %13s %12s %10s%n", "epoch", "ours img/s", "bare DJL img/s",
+                "ratio", "live NDArrays", "resident MB", "heap MB");
         for (int i = 0; i < ours.size(); i++) {
-            out.printf(Locale.ROOT, "%-6d %14.1f %16.1f %8.3f %13d %12d%n", i + 1, ours.get(i), bare.get(i),
-                    ours.get(i) / bare.get(i), liveArrays.get(i), rssMb.get(i));
+            double b = bare.isEmpty() ? Double.NaN : bare.get(i);
+            out.printf(Locale.ROOT, "%-6d %14.1f %16.1f %8.3f %13d %12d %10d%n", i + 1, ours.get(i), b,
+                    ours.get(i) / b, liveArrays.get(i), rssMb.get(i), heapMb.get(i));
         }
         out.printf(Locale.ROOT, "median ratio ours / bare DJL: %.3f (goal >= 0.97: %s)%n", oursMed / bareMed,
                 oursMed / bareMed >= 0.97 ? "met" : "NOT met");
         int liveGrowth = liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0);
         out.printf(Locale.ROOT, "live NDArrays (native buffers held), epoch 1 -> %d: %+d (goal 0: %s)%n",
                 liveArrays.size(), liveGrowth, liveGrowth == 0 ? "met" : "NOT met");
-        out.printf(Locale.ROOT, "resident memory, epoch 1 -> %d: %+d MB (includes the allocator's caching and the "
-                + "interleaved bare-DJL runs)%n", rssMb.size(), growth);
+        boolean pretouched = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .contains("-XX:+AlwaysPreTouch");
+        r.put("heap_pretouched", pretouched);
+        out.printf(Locale.ROOT, "resident memory, epoch 1 -> %d: %+d MB%s%n", rssMb.size(), growth, pretouched
+                ? " (heap pre-touched: growth here is native)"
+                : " (includes JVM heap pages touched for the first time; for native memory alone run with "
+                        + "SPARSELAB_JAVA_OPTS=\"-Xms2g -Xmx2g -XX:+AlwaysPreTouch\")");
         write("train", r);
         return 0;
     }
