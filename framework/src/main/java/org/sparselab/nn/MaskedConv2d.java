@@ -1,0 +1,94 @@
+package org.sparselab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * A convolution whose weight is multiplied by a fixed 0/1 mask of the same shape: the common form of structured and
+ * unstructured sparsity before deployment. The mask is a parameter (saved, checkpointed, moved with the model) that
+ * is never trained; methods edit it in place.
+ *
+ * <p>The profiler counts its effective parameters and MACs from the mask's non-zeros, so a table shows what a
+ * deployed, thinned form would compute next to the dense cost.
+ */
+public final class MaskedConv2d extends AbstractBlock implements CostedLayer {
+    private static final byte VERSION = 1;
+
+    private final ConvSpec spec;
+    private final Parameter weight;
+    private final Parameter mask;
+    private final Parameter bias; // null when spec.bias() is false
+
+    public MaskedConv2d(ConvSpec spec) {
+        this(spec, Init.kaimingNormalFanOut());
+    }
+
+    public MaskedConv2d(ConvSpec spec, Initializer weightInit) {
+        super(VERSION);
+        this.spec = spec;
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(spec.weightShape()).optInitializer(weightInit).build());
+        mask = addParameter(Parameter.builder().setName("mask").setType(Parameter.Type.OTHER)
+                .optShape(spec.weightShape()).optInitializer(Initializer.ONES).optRequiresGrad(false).build());
+        bias = spec.bias()
+                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                        .optShape(new Shape(spec.out())).optInitializer(Initializer.ZEROS).build())
+                : null;
+    }
+
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter mask() {
+        return mask;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray w = ps.getValue(weight, x.getDevice(), training).mul(ps.getValue(mask, x.getDevice(), training));
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        NDList out = Conv2d.conv2d(x, w, b, spec.strideHw(), spec.paddingHw(), spec.dilationHw(), spec.groups());
+        if (LayerTrace.active()) LayerTrace.record(this, x.getShape(), out.head().getShape());
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        Shape in = inputs[0];
+        return new Shape[] {new Shape(in.get(0), spec.out(), spec.outSize(in.get(2)), spec.outSize(in.get(3)))};
+    }
+
+    @Override
+    public String path() {
+        return spec.path();
+    }
+
+    @Override
+    public String kind() {
+        return "conv";
+    }
+
+    @Override
+    public LayerCost cost(Shape input, Shape output) {
+        LayerCost dense = Conv2dBlock.denseCost(spec, output);
+        long kept = mask.getArray().countNonzero().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        long positions = output.get(2) * output.get(3);
+        long biasParams = spec.bias() ? spec.out() : 0;
+        return new LayerCost(dense.shape(), spec.groups(), dense.params(), kept + biasParams, dense.macs(),
+                kept * positions);
+    }
+}
