@@ -128,6 +128,14 @@ class CliTest {
     }
 
     @Test
+    void resumeWithoutCheckpointSaysWhy() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Result r = cli("resume", runDir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: " + runDir + ": no checkpoint in this run directory"), r.err());
+    }
+
+    @Test
     void unknownBenchIsBadInput() {
         Result r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
