@@ -25,7 +25,9 @@ import org.sparselab.metrics.Profiler;
 import org.sparselab.models.ModelContext;
 import org.sparselab.models.ModelRegistry;
 import org.sparselab.models.Models;
+import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.Provenance;
+import org.sparselab.tracking.Trackers;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunStatus;
 import org.sparselab.train.Checkpoint;
@@ -104,7 +106,8 @@ public final class RunPipeline {
     private Outcome execute(ExperimentConfig cfg, DataModule data, RunRecorder rec, Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
-        try {
+        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir()));
+        try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
             ModelContext ctx = new ModelContext(data.channels(), data.imageSize(), data.numClasses(),
@@ -120,7 +123,10 @@ public final class RunPipeline {
                 }
                 TrainLoop loop = new TrainLoop(model, devices, data, loopPhases, method,
                         cfg.output().checkpoint() ? rec.checkpointFile() : null, loadedSha(rec), cfg.seed(),
-                        rec::appendMetrics, progress);
+                        m -> {
+                            rec.appendMetrics(m);
+                            tracking.epoch(m);
+                        }, progress);
                 loop.initialize();
                 method.attach(block);
                 ModelProfile profile;
@@ -129,6 +135,17 @@ public final class RunPipeline {
                             data.imageSize()), scope);
                 }
                 rec.putAll(startSummary(cfg, data, devices, profile));
+                AtomicFiles.write(rec.dir().resolve("profile.csv"), profile.toCsv());
+                if (resume == null) {
+                    Provenance prov = Provenance.collect(projectDir);
+                    tracking.start(cfg, rec.dir(), loadedSha(rec), prov, Devices.describe(devices), data.name(),
+                            data.digest(), "sparselab run " + cfg.name());
+                    tracking.profile(profile);
+                } else {
+                    tracking.resume(rec.dir());
+                }
+                String trackedId = tracking.runId();
+                if (trackedId != null) rec.put("mlflow_run_id", trackedId);
 
                 TrainLoop.Result result = loop.run(resume);
                 List<EpochMetrics> history = RunRecorder.readMetrics(rec.dir());
@@ -144,17 +161,20 @@ public final class RunPipeline {
                                 result.epochs() - 1, "test", 0, cfg.data().evalBatchSize());
                     }
                     rec.appendMetrics(test);
+                    tracking.epoch(test);
                     results.put("test", metricMap(test));
                 }
                 rec.putAll(results);
                 if (cfg.output().saveModel()) saveModel(block, rec.dir().resolve(RunRecorder.MODEL));
                 rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
                 rec.finish(RunStatus.FINISHED, null);
+                tracking.finish(RunStatus.FINISHED, rec.dir(), RunRecorder.readSummary(rec.dir()));
                 return new Outcome(rec.dir(), RunRecorder.readSummary(rec.dir()), profile);
             }
         } catch (RuntimeException | IOException | Error e) {
             rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
             rec.finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            tracking.finish(RunStatus.FAILED, rec.dir(), RunRecorder.readSummary(rec.dir()));
             throw e;
         } finally {
             rec.close();

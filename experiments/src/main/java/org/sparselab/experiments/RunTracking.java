@@ -1,0 +1,155 @@
+package org.sparselab.experiments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sparselab.metrics.ModelProfile;
+import org.sparselab.tracking.ConfigParams;
+import org.sparselab.tracking.MetricPoint;
+import org.sparselab.tracking.Provenance;
+import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunStatus;
+import org.sparselab.tracking.Tracker;
+import org.sparselab.train.EpochMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors one run record into MLflow: params (the resolved config, flattened), per-epoch metrics with step = global
+ * epoch, the system and {@code sparselab.*} tags, artifacts and the terminal status. The run record on disk stays
+ * the source of truth; a tracking failure is logged, never fatal to training.
+ */
+final class RunTracking implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunTracking.class);
+
+    private final Tracker tracker;
+    private boolean broken;
+
+    RunTracking(Tracker tracker) {
+        this.tracker = tracker;
+    }
+
+    void start(ExperimentConfig cfg, Path runDir, String sha256, Provenance prov, String device, String dataName,
+            String dataDigest, String source) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("mlflow.runName", cfg.name());
+        tags.put("mlflow.user", prov.user());
+        tags.put("mlflow.source.name", source);
+        tags.put("mlflow.source.type", "LOCAL");
+        tags.put("mlflow.source.git.commit", prov.gitCommit());
+        tags.put("mlflow.source.git.branch", prov.gitBranch());
+        tags.put("mlflow.source.git.repoURL", prov.gitRemote());
+        tags.put("sparselab.config_sha256", sha256);
+        tags.put("sparselab.seed", Long.toString(cfg.seed()));
+        tags.put("sparselab.device", device);
+        tags.put("sparselab.method", cfg.method().name());
+        tags.put("sparselab.model", cfg.model().arch());
+        tags.put("sparselab.java.version", prov.javaVersion());
+        tags.put("sparselab.djl.version", prov.djlVersion());
+        tags.put("sparselab.pytorch.version", prov.pytorchVersion());
+        tags.put("sparselab.git.dirty", Boolean.toString(prov.gitDirty()));
+        tags.put("sparselab.os.name", prov.osName());
+        tags.put("sparselab.dataset.name", dataName);
+        tags.put("sparselab.dataset.digest", dataDigest);
+        tags.put("sparselab.run_dir", runDir.toString());
+        guard(() -> {
+            tracker.start(cfg.experimentName(), cfg.name(), System.currentTimeMillis(), tags);
+            tracker.logParams(ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))));
+        });
+    }
+
+    /**
+     * A resumed run continues the MLflow run its first attempt created when the tracker can reattach to it (the
+     * spool remembers it); otherwise it is logged as a new MLflow run tagged with the record it continues.
+     */
+    void resume(Path runDir) {
+        guard(() -> {
+            var s = RunRecorder.readSummary(runDir);
+            tracker.start(String.valueOf(s.get("experiment")), String.valueOf(s.get("run_name")),
+                    System.currentTimeMillis(), Map.of("sparselab.run_dir", runDir.toString(),
+                            "sparselab.resumed_from_epoch", String.valueOf(s.get("resumed_from_epoch"))));
+            tracker.logParams(ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))));
+        });
+    }
+
+    String runId() {
+        try {
+            return tracker.runId();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    void epoch(EpochMetrics m) {
+        long now = System.currentTimeMillis();
+        String p = m.split() + "_";
+        List<MetricPoint> points = new ArrayList<>(List.of(
+                new MetricPoint(p + "loss", m.loss(), now, m.epoch()),
+                new MetricPoint(p + "top1", m.top1(), now, m.epoch()),
+                new MetricPoint(p + "top5", m.top5(), now, m.epoch())));
+        if (m.split().equals("train")) points.add(new MetricPoint("lr", m.lr(), now, m.epoch()));
+        guard(() -> tracker.logMetrics(points));
+    }
+
+    void profile(ModelProfile profile) {
+        long now = System.currentTimeMillis();
+        guard(() -> tracker.logMetrics(List.of(
+                new MetricPoint("params", profile.params(), now, 0),
+                new MetricPoint("effective_params", profile.effectiveParams(), now, 0),
+                new MetricPoint("macs", profile.macs(), now, 0),
+                new MetricPoint("effective_macs", profile.effectiveMacs(), now, 0))));
+    }
+
+    /** Uploads the record's files and a Markdown note, then ends the run with {@code status}. */
+    void finish(RunStatus status, Path runDir, Map<String, Object> summary) {
+        guard(() -> {
+            tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
+            for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SUMMARY, RunRecorder.LOG,
+                    "profile.csv", RunRecorder.MODEL)) {
+                Path file = runDir.resolve(f);
+                if (Files.exists(file)) tracker.logArtifact(file, "");
+            }
+            tracker.finish(status, System.currentTimeMillis());
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String note(RunStatus status, Map<String, Object> s) {
+        Object best = s.get("best") instanceof Map<?, ?> b ? ((Map<String, Object>) b).get("top1") : null;
+        return String.format(Locale.ROOT, "**%s** — %s on %s, method %s; best %s top-1 %s; record `%s`", status,
+                s.get("model") instanceof Map<?, ?> m ? m.get("arch") : "?",
+                s.get("data") instanceof Map<?, ?> d ? d.get("name") : "?", s.get("method"),
+                s.get("data") instanceof Map<?, ?> d2 ? d2.get("eval_split") : "eval",
+                best instanceof Number n ? String.format(Locale.ROOT, "%.2f %%", 100 * n.doubleValue()) : "n/a",
+                s.get("run_id"));
+    }
+
+    /** Tracking must never stop training: report the first failure, then stay quiet. */
+    private void guard(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException | RuntimeException e) {
+            if (!broken) LOG.warn("MLflow tracking failed ({}); the run record on disk is complete", e.getMessage());
+            broken = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            tracker.close();
+        } catch (Exception e) {
+            LOG.warn("closing the tracker: {}", e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+}
