@@ -23,7 +23,7 @@ public final class Trackers {
         String lower = u.toLowerCase(Locale.ROOT);
         if (lower.equals("none")) return new NoopTracker();
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            throw new ConfigException("tracking.uri", "MLflow servers are not supported yet"); // REST tracker: next commit
+            return new RestTracker(u, env); // unspooled for now
         }
         if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
         int colon = u.indexOf(':');
