@@ -23,7 +23,7 @@ public final class Trackers {
         String lower = u.toLowerCase(Locale.ROOT);
         if (lower.equals("none")) return new NoopTracker();
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new RestTracker(u, env); // unspooled for now
+            return new SpooledTracker(runDir, u, env);
         }
         if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
         int colon = u.indexOf(':');
