@@ -38,7 +38,10 @@ public final class Spool {
 
     private Spool() {}
 
-    /** What a replay did for one run directory; {@code finalStatus} is null when the run is still going. */
+    /**
+     * What a replay did for one run directory; {@code finalStatus} is null when the run's process is still going
+     * (such a run is not replayed: its own tracker is sending).
+     */
     public record SyncResult(Path runDir, String runId, int sent, int pending, RunStatus finalStatus) {}
 
     /** Acknowledgement state, rewritten atomically after every acknowledged event. */
@@ -211,6 +214,11 @@ public final class Spool {
             append(runDir, f);
             events.add(f);
         }
+        if (fin == null) { // its own SpooledTracker is still sending: replaying now would race it
+            LOG.info("{} belongs to a run that is still going; not replayed", runDir);
+            return new SyncResult(runDir, ack.runId, 0, (int) events.stream()
+                    .filter(e -> e.path("seq").asLong() > ack.acked).count(), null);
+        }
         RestTracker rest = new RestTracker(start.path("server").asText(), env, timeout);
         int sent = 0;
         List<ObjectNode> pending = events.stream().filter(e -> e.path("seq").asLong() > ack.acked).toList();
@@ -235,8 +243,7 @@ public final class Spool {
             ack.acked = seq;
             ack.write(runDir);
         }
-        LOG.info("synced {}: {} events sent to MLflow run {}{}", runDir, sent, ack.runId,
-                fin == null ? " (still running)" : ", status " + fin);
+        LOG.info("synced {}: {} events sent to MLflow run {}, status {}", runDir, sent, ack.runId, fin);
         return new SyncResult(runDir, ack.runId, sent, 0, fin);
     }
 

@@ -114,6 +114,7 @@ class FileStoreTrackerTest {
                 ((FileStoreTracker) Trackers.open(tmp.resolve("b").toUri().toString(), tmp)).root());
         assertEquals(tmp.resolve("c").toAbsolutePath(),
                 ((FileStoreTracker) Trackers.open(tmp.resolve("c").toString(), tmp)).root());
+        assertInstanceOf(SpooledTracker.class, Trackers.open("http://127.0.0.1:9", tmp.resolve("run"), Map.of()));
         var e = assertThrows(ConfigException.class, () -> Trackers.open("s3://bucket/x", tmp));
         assertEquals("tracking.uri", e.keyPath());
     }
