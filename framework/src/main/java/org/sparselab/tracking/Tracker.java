@@ -1,0 +1,37 @@
+package org.sparselab.tracking;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends one run's events to an experiment tracker (MLflow file store, MLflow server, or nothing).
+ *
+ * <p>The run pipeline calls it in order: {@link #start}, then any number of params/metrics/tags/artifacts, then
+ * {@link #finish}. Implementations validate keys against MLflow's rules, truncate over-long values and never send
+ * non-finite metrics, so one call shape works for every backend. Obtain one with {@link Trackers#open}.
+ */
+public interface Tracker extends AutoCloseable {
+    /** Creates the experiment if it is missing and a RUNNING run in it. */
+    void start(String experimentName, String runName, long startTimeMs, Map<String, String> tags);
+
+    /** The backend's run id (file store: 32 hex); null before {@link #start} or while a server was never reached. */
+    String runId();
+
+    /** Logs params (immutable in MLflow); values over the server limit are truncated and the truncation tagged. */
+    void logParams(Map<String, String> params);
+
+    /** Logs metric points; non-finite values are not sent, a tag and one warning record them instead. */
+    void logMetrics(List<MetricPoint> points);
+
+    void setTags(Map<String, String> tags);
+
+    /** Logs a file as an artifact under {@code artifactDir} ({@code ""} = the run's artifact root). */
+    void logArtifact(Path file, String artifactDir);
+
+    /** Ends the run with a terminal status. */
+    void finish(RunStatus status, long endTimeMs);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,44 @@
+package org.sparselab.tracking;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.sparselab.config.ConfigException;
+
+/** Opens the {@link Tracker} a {@code tracking.uri} names. */
+public final class Trackers {
+    private Trackers() {}
+
+    /**
+     * {@code none} → records nothing; {@code file:<path>} or a plain path → {@link FileStoreTracker};
+     * {@code http(s)://} → a {@link RestTracker} behind a {@link SpooledTracker} whose spool lives in {@code runDir}.
+     */
+    public static Tracker open(String uri, Path runDir) {
+        return open(uri, runDir, System.getenv());
+    }
+
+    public static Tracker open(String uri, Path runDir, java.util.Map<String, String> env) {
+        if (uri == null || uri.isBlank()) throw new ConfigException("tracking.uri", "must not be blank");
+        String u = uri.trim();
+        String lower = u.toLowerCase(Locale.ROOT);
+        if (lower.equals("none")) return new NoopTracker();
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return new SpooledTracker(runDir, u, env);
+        }
+        if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
+        int colon = u.indexOf(':');
+        // A scheme is letters before ':' (longer than one, so Windows drive letters stay paths).
+        if (colon > 1 && u.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            throw new ConfigException("tracking.uri", "unsupported scheme '" + u.substring(0, colon)
+                    + "' (expected none, file:<path>, a path, http:// or https://)");
+        }
+        return new FileStoreTracker(Path.of(u));
+    }
+
+    /** {@code file:///abs}, {@code file:/abs} or {@code file:relative/path} to a path. */
+    static Path fileUriPath(String uri) {
+        String rest = uri.substring("file:".length());
+        if (rest.startsWith("//")) return Path.of(URI.create(uri));
+        return Path.of(rest.isEmpty() ? "." : rest);
+    }
+}
