@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparselab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Reproducible research on structured sparsity and channel shuffle in CNNs.",
         subcommands = {QuickstartCommand.class, RunCommand.class, ResumeCommand.class, ProfileCommand.class,
-                BenchCommand.class, ModelsCommand.class, ConfigDocsCommand.class,
+                BenchCommand.class, SyncCommand.class, ModelsCommand.class, ConfigDocsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

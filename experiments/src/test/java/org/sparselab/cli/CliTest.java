@@ -136,6 +136,15 @@ class CliTest {
     }
 
     @Test
+    void syncWithNothingSpooledSaysSo() throws IOException {
+        Path results = Files.createDirectories(dir.resolve("results"));
+        Result r = cli("sync", results.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no spooled MLflow events under " + results), r.out());
+        assertEquals(2, cli("sync", dir.resolve("absent").toString()).code());
+    }
+
+    @Test
     void unknownBenchIsBadInput() {
         Result r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());

@@ -24,6 +24,8 @@ import org.sparselab.train.TrainingProgress;
 class RunPipelineTest {
     @TempDir Path dir;
 
+    private String trackingUri = "none";
+
     private String config(String train) {
         return """
                 name: pipeline_test
@@ -38,11 +40,12 @@ class RunPipelineTest {
                   workers: 0
                   synthetic: {train_size: 160, test_size: 64, channels: 1}
                 model: {arch: resnet20}
-                tracking: {uri: none}
+                tracking: {uri: '%s'}
                 output: {dir: '%s'}
                 train:
                 %s
-                """.formatted(dir.resolve("runs").toString().replace("'", "''"), train.indent(2).stripTrailing());
+                """.formatted(trackingUri, dir.resolve("runs").toString().replace("'", "''"),
+                train.indent(2).stripTrailing());
     }
 
     private static final String ONE_PHASE = """
@@ -101,6 +104,32 @@ class RunPipelineTest {
         assertTrue(rows.get(4).loss() < rows.get(0).loss() * 0.8, rows.toString());
         for (String f : List.of("config.yaml", "metrics.csv", "summary.json", "checkpoint.bin", "model.params")) {
             assertTrue(Files.exists(runDir.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void runIsMirroredIntoTheMlflowFileStore() throws IOException {
+        Path mlruns = dir.resolve("mlruns");
+        trackingUri = "file:" + mlruns;
+        Path runDir = run(config(ONE_PHASE));
+        String mlflowRun = (String) RunRecorder.readSummary(runDir).get("mlflow_run_id");
+        assertTrue(mlflowRun.matches("[0-9a-f]{32}"), mlflowRun);
+        Path exp;
+        try (var dirs = Files.list(mlruns)) {
+            exp = dirs.filter(d -> Files.exists(d.resolve(mlflowRun))).findFirst().orElseThrow();
+        }
+        Path run = exp.resolve(mlflowRun);
+        assertTrue(Files.readString(exp.resolve("meta.yaml")).contains("name: pipeline_test"));
+        assertTrue(Files.readString(run.resolve("meta.yaml")).contains("status: 3"), "FINISHED is 3 in MLflow");
+        assertEquals("3", Files.readString(run.resolve("params/train.epochs")));
+        assertEquals("resnet20", Files.readString(run.resolve("params/model.arch")));
+        List<String> loss = Files.readAllLines(run.resolve("metrics/train_loss"));
+        assertEquals(3, loss.size());
+        assertTrue(loss.get(2).endsWith(" 2"), "step = global epoch: " + loss);
+        assertEquals("LOCAL", Files.readString(run.resolve("tags/mlflow.source.type")));
+        assertTrue(Files.readString(run.resolve("tags/sparselab.config_sha256")).matches("[0-9a-f]{64}"));
+        for (String a : List.of("config.yaml", "metrics.csv", "summary.json", "model.params", "profile.csv")) {
+            assertTrue(Files.exists(run.resolve("artifacts").resolve(a)), a);
         }
     }
 
