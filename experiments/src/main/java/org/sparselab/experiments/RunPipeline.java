@@ -59,9 +59,17 @@ public final class RunPipeline {
     private final DataEnvironment dataEnv;
     private final ModelRegistry models = Models.defaults();
 
+    private final Map<String, String> env;
+
     public RunPipeline(Path projectDir, DataEnvironment dataEnv) {
+        this(projectDir, dataEnv, System.getenv());
+    }
+
+    /** {@code env}: where tracking credentials and settings are read from (the process environment by default). */
+    public RunPipeline(Path projectDir, DataEnvironment dataEnv, Map<String, String> env) {
         this.projectDir = projectDir;
         this.dataEnv = dataEnv;
+        this.env = Map.copyOf(env);
     }
 
     /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
@@ -106,7 +114,7 @@ public final class RunPipeline {
     private Outcome execute(ExperimentConfig cfg, DataModule data, RunRecorder rec, Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
-        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir()));
+        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir(), env));
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();

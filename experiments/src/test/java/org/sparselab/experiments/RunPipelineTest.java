@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparselab.config.ConfigLoader;
 import org.sparselab.data.DataEnvironment;
+import org.sparselab.tracking.FakeMlflowServer;
+import org.sparselab.tracking.MetricPoint;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.Spool;
 import org.sparselab.train.EpochMetrics;
 import org.sparselab.train.TrainingDivergedException;
 import org.sparselab.train.TrainingProgress;
@@ -63,8 +66,12 @@ class RunPipelineTest {
               - {name: finetune, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}, lr_schedule: {name: constant}}
             """;
 
+    /** Short network patience so outage tests stay fast. */
+    private static final Map<String, String> ENV =
+            Map.of("SPARSELAB_MLFLOW_FINISH_WAIT_MS", "300", "SPARSELAB_MLFLOW_TIMEOUT_MS", "3000");
+
     private final RunPipeline pipeline = new RunPipeline(Path.of("").toAbsolutePath(),
-            DataEnvironment.isolated(Path.of("").toAbsolutePath()));
+            DataEnvironment.isolated(Path.of("").toAbsolutePath()), ENV);
 
     /** Runs a config; returns the run directory (also when the run throws, via {@code holder}). */
     private Path run(String yaml, TrainingProgress progress, Path[] holder) throws IOException {
@@ -130,6 +137,47 @@ class RunPipelineTest {
         assertTrue(Files.readString(run.resolve("tags/sparselab.config_sha256")).matches("[0-9a-f]{64}"));
         for (String a : List.of("config.yaml", "metrics.csv", "summary.json", "model.params", "profile.csv")) {
             assertTrue(Files.exists(run.resolve("artifacts").resolve(a)), a);
+        }
+    }
+
+    @Test
+    void runReachesAnMlflowServerOverRest() throws IOException {
+        try (FakeMlflowServer server = new FakeMlflowServer(0)) {
+            trackingUri = server.uri();
+            run(config(ONE_PHASE));
+            FakeMlflowServer.Run r = server.onlyRun();
+            assertEquals("FINISHED", r.status());
+            assertEquals("3", r.params.get("train.epochs"));
+            assertEquals(List.of(0L, 1L, 2L), r.metrics.get("train_loss").stream().map(MetricPoint::step).toList());
+            assertEquals("LOCAL", r.tags.get("mlflow.source.type"));
+            assertTrue(server.artifacts.keySet().stream().anyMatch(k -> k.endsWith("/metrics.csv")),
+                    server.artifacts.keySet().toString());
+        }
+    }
+
+    @Test
+    void serverFailingMidRunLosesNothingAfterSync() throws IOException {
+        try (FakeMlflowServer server = new FakeMlflowServer(0)) {
+            trackingUri = server.uri();
+            TrainingProgress outage = new TrainingProgress() {
+                @Override
+                public void passStarted(String phase, int epoch, String split, int batches) {
+                    if (epoch == 1 && split.equals("train")) server.mode = FakeMlflowServer.Mode.FAIL_500;
+                }
+            };
+            Path runDir = run(config(ONE_PHASE), outage, new Path[1]);
+            assertEquals("FINISHED", RunRecorder.readSummary(runDir).get("status"), "training goes on");
+            assertEquals("RUNNING", server.onlyRun().status(), "the server missed the end");
+            assertTrue(Files.size(runDir.resolve(Spool.FILE)) > 0);
+
+            server.mode = FakeMlflowServer.Mode.OK;
+            Spool.sync(runDir, ENV);
+            FakeMlflowServer.Run r = server.onlyRun();
+            assertEquals("FINISHED", r.status());
+            assertEquals(List.of(0L, 1L, 2L), r.metrics.get("train_loss").stream().map(MetricPoint::step).toList());
+            assertEquals(3, r.metrics.get("test_top1").size());
+            Spool.sync(runDir, ENV); // idempotent
+            assertEquals(3, server.onlyRun().metrics.get("train_loss").size());
         }
     }
 

@@ -23,7 +23,7 @@ public final class Trackers {
         String lower = u.toLowerCase(Locale.ROOT);
         if (lower.equals("none")) return new NoopTracker();
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new SpooledTracker(runDir, u, env);
+            return new SpooledTracker(runDir, u, env, policy(env));
         }
         if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
         int colon = u.indexOf(':');
@@ -33,6 +33,28 @@ public final class Trackers {
                     + "' (expected none, file:<path>, a path, http:// or https://)");
         }
         return new FileStoreTracker(Path.of(u));
+    }
+
+    /**
+     * Network patience from the environment, defaults otherwise: {@code SPARSELAB_MLFLOW_TIMEOUT_MS} (per request,
+     * 10 000), {@code SPARSELAB_MLFLOW_FINISH_WAIT_MS} (how long the end of a run waits for a backlog, 30 000).
+     */
+    static SpooledTracker.Policy policy(java.util.Map<String, String> env) {
+        SpooledTracker.Policy d = SpooledTracker.Policy.defaults();
+        return new SpooledTracker.Policy(
+                java.time.Duration.ofMillis(millis(env, "SPARSELAB_MLFLOW_TIMEOUT_MS", d.timeout().toMillis())),
+                d.baseBackoffMs(), d.maxBackoffMs(), millis(env, "SPARSELAB_MLFLOW_FINISH_WAIT_MS", d.finishWaitMs()),
+                d.clockMs(), d.sleeper(), d.pid(), d.pidStartMs());
+    }
+
+    private static long millis(java.util.Map<String, String> env, String key, long fallback) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "expected milliseconds as an integer, found '" + v + "'");
+        }
     }
 
     /** {@code file:///abs}, {@code file:/abs} or {@code file:relative/path} to a path. */

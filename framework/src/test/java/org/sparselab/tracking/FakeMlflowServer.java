@@ -25,22 +25,22 @@ import java.util.concurrent.Executors;
  * MLflow's validation (batch limits, param immutability → 400 INVALID_PARAMETER_VALUE), every request recorded, and
  * a switch to fail (HTTP 500, hang, drop the connection).
  */
-final class FakeMlflowServer implements AutoCloseable {
-    enum Mode { OK, FAIL_500, HANG, DROP }
+public final class FakeMlflowServer implements AutoCloseable {
+    public enum Mode { OK, FAIL_500, HANG, DROP }
 
-    record Request(String method, String path, String body) {}
+    public record Request(String method, String path, String body) {}
 
-    static final class Run {
-        final ObjectNode info;
-        final Map<String, String> params = new LinkedHashMap<>();
-        final Map<String, String> tags = new LinkedHashMap<>();
-        final Map<String, List<MetricPoint>> metrics = new LinkedHashMap<>();
+    public static final class Run {
+        public final ObjectNode info;
+        public final Map<String, String> params = new LinkedHashMap<>();
+        public final Map<String, String> tags = new LinkedHashMap<>();
+        public final Map<String, List<MetricPoint>> metrics = new LinkedHashMap<>();
 
         Run(ObjectNode info) {
             this.info = info;
         }
 
-        String status() {
+        public String status() {
             return info.path("status").asText();
         }
     }
@@ -48,37 +48,37 @@ final class FakeMlflowServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
-    final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    public final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> experiments = new ConcurrentHashMap<>(); // name → id
     final Map<String, Run> runs = new ConcurrentHashMap<>();
-    final Map<String, byte[]> artifacts = new ConcurrentHashMap<>(); // path after /mlflow-artifacts/artifacts/
-    volatile Mode mode = Mode.OK;
+    public final Map<String, byte[]> artifacts = new ConcurrentHashMap<>(); // path after /mlflow-artifacts/artifacts/
+    public volatile Mode mode = Mode.OK;
     volatile String lastAuthorization;
     volatile String artifactUriTemplate = "mlflow-artifacts:/%s/%s/artifacts"; // exp, run
     private int nextExp = 1;
 
-    FakeMlflowServer(int port) throws IOException {
+    public FakeMlflowServer(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    String uri() {
+    public String uri() {
         return "http://127.0.0.1:" + port();
     }
 
-    long count(String pathSuffix) {
+    public long count(String pathSuffix) {
         synchronized (requests) {
             return requests.stream().filter(r -> r.path().endsWith(pathSuffix)).count();
         }
     }
 
-    Run onlyRun() {
+    public Run onlyRun() {
         if (runs.size() != 1) throw new AssertionError("expected one run, found " + runs.keySet());
         return runs.values().iterator().next();
     }
