@@ -5,9 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,6 @@ import org.sparselab.tracking.RunStatus;
 import org.sparselab.train.Checkpoint;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
-import org.sparselab.train.ParameterIO;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
 import org.sparselab.train.TrainLoop;
 import org.sparselab.train.TrainingProgress;
@@ -173,7 +170,7 @@ public final class RunPipeline {
                     results.put("test", metricMap(test));
                 }
                 rec.putAll(results);
-                if (cfg.output().saveModel()) saveModel(block, rec.dir().resolve(RunRecorder.MODEL));
+                if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, loadedSha(rec), rec.dir());
                 rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
                 rec.finish(RunStatus.FINISHED, null);
                 tracking.finish(RunStatus.FINISHED, rec.dir(), RunRecorder.readSummary(rec.dir()));
@@ -207,16 +204,6 @@ public final class RunPipeline {
         s.put("provenance", Provenance.collect(projectDir).asMap());
         s.put("threads", Runtime.getRuntime().availableProcessors());
         return s;
-    }
-
-    private static void saveModel(Block block, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp);
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os))) {
-            ParameterIO.save(block, out);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The evaluation row with the highest top-1 (the first such epoch on ties). */

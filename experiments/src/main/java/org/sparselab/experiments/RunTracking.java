@@ -110,7 +110,7 @@ final class RunTracking implements AutoCloseable {
         guard(() -> {
             tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
             for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SUMMARY, RunRecorder.LOG,
-                    "profile.csv", RunRecorder.MODEL)) {
+                    "profile.csv", RunRecorder.MODEL, ModelArchive.SPEC)) {
                 Path file = runDir.resolve(f);
                 if (Files.exists(file)) tracker.logArtifact(file, "");
             }

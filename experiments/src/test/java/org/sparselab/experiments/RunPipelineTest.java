@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +184,24 @@ class RunPipelineTest {
             assertEquals(3, r.metrics.get("test_top1").size());
             Spool.sync(runDir, ENV); // idempotent
             assertEquals(3, server.onlyRun().metrics.get("train_loss").size());
+        }
+    }
+
+    @Test
+    void savedModelReloadsWithTheSameOutputs() throws IOException {
+        Path runDir = run(config(ONE_PHASE));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block a = ModelArchive.load(runDir, m);
+            Block b = ModelArchive.load(runDir, m);
+            NDArray x = m.randomNormal(new Shape(2, 1, 12, 12));
+            var ps = new ParameterStore(m, false);
+            NDArray ya = a.forward(ps, new NDList(x), false).head();
+            NDArray yb = b.forward(ps, new NDList(x), false).head();
+            assertEquals(new Shape(2, 4), ya.getShape());
+            assertTrue(ya.contentEquals(yb));
+            byte[] saved = Files.readAllBytes(runDir.resolve("model.params"));
+            byte[] again = org.sparselab.train.Checkpoint.bytes(out -> org.sparselab.train.ParameterIO.save(a, out));
+            assertTrue(java.util.Arrays.equals(saved, again), "reloaded parameters are the saved bytes");
         }
     }
 
