@@ -147,7 +147,7 @@ public final class RunPipeline {
                             data.digest(), "sparselab run " + cfg.name());
                     tracking.profile(profile);
                 } else {
-                    tracking.resume(rec.dir());
+                    tracking.resume(rec.dir(), resume.epoch());
                 }
                 String trackedId = tracking.runId();
                 if (trackedId != null) rec.put("mlflow_run_id", trackedId);

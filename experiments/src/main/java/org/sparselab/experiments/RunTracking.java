@@ -64,15 +64,19 @@ final class RunTracking implements AutoCloseable {
     }
 
     /**
-     * A resumed run continues the MLflow run its first attempt created when the tracker can reattach to it (the
-     * spool remembers it); otherwise it is logged as a new MLflow run tagged with the record it continues.
+     * A resumed run continues the MLflow run of its first attempt where the backend can reattach to it (file store;
+     * a spooled REST tracker continues its spool), dropping points logged after the checkpoint; otherwise it starts
+     * a new MLflow run tagged with the record it continues.
      */
-    void resume(Path runDir) {
+    void resume(Path runDir, int lastEpoch) {
         guard(() -> {
             var s = RunRecorder.readSummary(runDir);
-            tracker.start(String.valueOf(s.get("experiment")), String.valueOf(s.get("run_name")),
-                    System.currentTimeMillis(), Map.of("sparselab.run_dir", runDir.toString(),
-                            "sparselab.resumed_from_epoch", String.valueOf(s.get("resumed_from_epoch"))));
+            String experiment = String.valueOf(s.get("experiment"));
+            Object previous = s.get("mlflow_run_id");
+            if (previous instanceof String id && tracker.reattach(experiment, id, lastEpoch)) return;
+            tracker.start(experiment, String.valueOf(s.get("run_name")), System.currentTimeMillis(),
+                    Map.of("sparselab.run_dir", runDir.toString(), "sparselab.resumed_from_epoch",
+                            Integer.toString(lastEpoch)));
             tracker.logParams(ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))));
         });
     }

@@ -206,6 +206,30 @@ class RunPipelineTest {
     }
 
     @Test
+    void resumedRunContinuesItsMlflowRun() throws IOException {
+        Path mlruns = dir.resolve("mlruns");
+        trackingUri = "file:" + mlruns;
+        Path[] holder = new Path[1];
+        TrainingProgress crash = new TrainingProgress() {
+            @Override
+            public void passStarted(String phase, int epoch, String split, int batches) {
+                if (epoch == 2 && split.equals("train")) throw new IllegalStateException("simulated crash");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> run(config(ONE_PHASE), crash, holder));
+        String id = (String) RunRecorder.readSummary(holder[0]).get("mlflow_run_id");
+        pipeline.resume(holder[0], TrainingProgress.NONE, new RunPipeline.Listener() {});
+        assertEquals(id, RunRecorder.readSummary(holder[0]).get("mlflow_run_id"), "same MLflow run");
+        Path run;
+        try (var dirs = Files.list(mlruns)) {
+            run = dirs.map(d -> d.resolve(id)).filter(Files::exists).findFirst().orElseThrow();
+        }
+        assertTrue(Files.readString(run.resolve("meta.yaml")).contains("status: 3"));
+        List<String> loss = Files.readAllLines(run.resolve("metrics/train_loss"));
+        assertEquals(List.of("0", "1", "2"), loss.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList());
+    }
+
+    @Test
     void sameConfigAndSeedGiveIdenticalMetrics() throws IOException {
         var a = RunRecorder.readMetrics(run(config(ONE_PHASE)));
         var b = RunRecorder.readMetrics(run(config(ONE_PHASE)));

@@ -254,6 +254,36 @@ public final class FileStoreTracker extends SanitizingTracker {
         AtomicFiles.write(root.resolve(id).resolve("meta.yaml"), yaml(m));
     }
 
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean reattach(String experimentName, String runId, long lastStep) {
+        try {
+            Optional<String> exp = findExperiment(root, experimentName);
+            if (exp.isEmpty() || runId == null) return false;
+            Path dir = root.resolve(exp.get()).resolve(runId);
+            if (!Files.exists(dir.resolve("meta.yaml"))) return false;
+            this.experimentId = exp.get();
+            this.runId = runId;
+            this.runDir = dir;
+            runMeta.clear();
+            runMeta.putAll(YAML.readValue(dir.resolve("meta.yaml").toFile(), LinkedHashMap.class));
+            runMeta.put("status", MlflowNames.statusCode(RunStatus.RUNNING));
+            runMeta.put("end_time", null);
+            writeRunMeta();
+            try (var files = Files.walk(dir.resolve("metrics"))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    List<String> kept = Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                            .filter(l -> l.isBlank() || Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= lastStep)
+                            .toList();
+                    AtomicFiles.write(f, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reopen MLflow run " + runId + " under " + root, e);
+        }
+    }
+
     private void writeRunMeta() throws IOException {
         AtomicFiles.write(runDir.resolve("meta.yaml"), yaml(runMeta));
     }

@@ -15,6 +15,15 @@ public interface Tracker extends AutoCloseable {
     /** Creates the experiment if it is missing and a RUNNING run in it. */
     void start(String experimentName, String runName, long startTimeMs, Map<String, String> tags);
 
+    /**
+     * Continues an existing run instead of starting one (a resumed training run), dropping metric points with a step
+     * after {@code lastStep} that an interrupted attempt logged after its last checkpoint. Returns false when this
+     * backend cannot reattach or the run is gone; the caller then starts a new run.
+     */
+    default boolean reattach(String experimentName, String runId, long lastStep) {
+        return false;
+    }
+
     /** The backend's run id (file store: 32 hex); null before {@link #start} or while a server was never reached. */
     String runId();
 
