@@ -93,7 +93,7 @@ class AssignmentSolverTest {
     @Test
     void solversAgreeOnLargerRandomInstances() {
         Random rnd = new Random(2024);
-        for (int n : new int[] {50, 200}) {
+        for (int n : new int[] {50, 200, 512}) {
             for (int kind = 0; kind < 3; kind++) {
                 double[][] c = new double[n][n];
                 for (double[] row : c) {
@@ -116,6 +116,7 @@ class AssignmentSolverTest {
         assertSolversAgree(AssignmentBenchmark.strucSparsLikeCost(128, 32, rnd), "128x32");
         assertSolversAgree(AssignmentBenchmark.strucSparsLikeCost(256, 64, rnd), "256x64");
         assertSolversAgree(AssignmentBenchmark.strucSparsLikeCost(64, 64, rnd), "64x64");
+        assertSolversAgree(AssignmentBenchmark.strucSparsLikeCost(512, 128, rnd), "512x128"); // spec §6 test 4 size
     }
 
     @Test
