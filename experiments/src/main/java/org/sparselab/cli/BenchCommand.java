@@ -57,11 +57,11 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: 'data' (loader vs ResNet-20 training throughput), 'train' (our trainer vs a bare "
-                + "DJL loop, and native memory per epoch).")
+                + "DJL loop, and native memory per epoch), 'assignment' (StrucSpars' exact assignment solvers).")
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment")
     String what;
 
     @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
@@ -91,9 +91,32 @@ final class BenchCommand implements Callable<Integer> {
         return switch (what) {
             case "data" -> benchData();
             case "train" -> benchTrain();
-            default -> throw new org.sparselab.config.ConfigException("bench", "expected data or train, found '"
-                    + what + "'");
+            case "assignment" -> benchAssignment();
+            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train or assignment, "
+                    + "found '" + what + "'");
         };
+    }
+
+    /**
+     * StrucSpars' exact assignment solvers (P/Q steps) on random and StrucSpars-shaped costs; goal n = 512 in at
+     * most 0.3 s.
+     */
+    @SuppressWarnings("unchecked")
+    private int benchAssignment() throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "assignment");
+        r.put("time", Instant.now().toString());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.putAll(org.sparselab.methods.strucspars.AssignmentBenchmark.run(new int[] {128, 256, 512, 1024}, 7, 42));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-10s %-11s %6s %10s %10s%n", "solver", "instance", "n", "median s", "p90 s");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
+            out.printf(Locale.ROOT, "%-10s %-11s %6s %10.4f %10.4f%n", row.get("solver"), row.get("instance"),
+                    row.get("n"), ((Number) row.get("medianS")).doubleValue(), ((Number) row.get("p90S")).doubleValue());
+        }
+        out.println("goal: n = 512 in <= 0.3 s (StrucSpars-shaped costs are the realistic case)");
+        write("assignment", r);
+        return 0;
     }
 
     /** Loader images/s against the training images/s of ResNet-20 on the same data and batch size. */

@@ -148,7 +148,7 @@ class CliTest {
     void unknownBenchIsBadInput() {
         Result r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: bench: expected data or train"), r.err());
+        assertTrue(r.err().startsWith("error: bench: expected data, train or assignment"), r.err());
     }
 
     @Test
