@@ -23,6 +23,7 @@ import org.sparselab.metrics.Profiler;
 import org.sparselab.models.ModelContext;
 import org.sparselab.models.ModelRegistry;
 import org.sparselab.models.Models;
+import org.sparselab.report.TrainingCurves;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.Trackers;
@@ -170,6 +171,8 @@ public final class RunPipeline {
                     results.put("test", metricMap(test));
                 }
                 rec.putAll(results);
+                TrainingCurves.writePng(RunRecorder.readMetrics(rec.dir()), cfg.name() + " (" + cfg.model().arch()
+                        + ")", rec.dir().resolve("curves.png"));
                 if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, loadedSha(rec), rec.dir());
                 rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
                 rec.finish(RunStatus.FINISHED, null);

@@ -57,6 +57,7 @@ final class RunTracking implements AutoCloseable {
         tags.put("sparselab.dataset.name", dataName);
         tags.put("sparselab.dataset.digest", dataDigest);
         tags.put("sparselab.run_dir", runDir.toString());
+        if (cfg.tracking().parentRunId() != null) tags.put("mlflow.parentRunId", cfg.tracking().parentRunId());
         guard(() -> {
             tracker.start(cfg.experimentName(), cfg.name(), System.currentTimeMillis(), tags);
             tracker.logParams(ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))));
@@ -114,7 +115,7 @@ final class RunTracking implements AutoCloseable {
         guard(() -> {
             tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
             for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SUMMARY, RunRecorder.LOG,
-                    "profile.csv", RunRecorder.MODEL, ModelArchive.SPEC)) {
+                    "profile.csv", "curves.png", RunRecorder.MODEL, ModelArchive.SPEC)) {
                 Path file = runDir.resolve(f);
                 if (Files.exists(file)) tracker.logArtifact(file, "");
             }

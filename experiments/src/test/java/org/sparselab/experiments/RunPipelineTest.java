@@ -115,7 +115,8 @@ class RunPipelineTest {
                 rows.stream().map(EpochMetrics::split).toList());
         // Learning happens: the training loss falls from the first epoch to the last.
         assertTrue(rows.get(4).loss() < rows.get(0).loss() * 0.8, rows.toString());
-        for (String f : List.of("config.yaml", "metrics.csv", "summary.json", "checkpoint.bin", "model.params")) {
+        for (String f : List.of("config.yaml", "metrics.csv", "summary.json", "checkpoint.bin", "model.params",
+                "model.json", "profile.csv", "curves.png")) {
             assertTrue(Files.exists(runDir.resolve(f)), f);
         }
     }
@@ -141,7 +142,8 @@ class RunPipelineTest {
         assertTrue(loss.get(2).endsWith(" 2"), "step = global epoch: " + loss);
         assertEquals("LOCAL", Files.readString(run.resolve("tags/mlflow.source.type")));
         assertTrue(Files.readString(run.resolve("tags/sparselab.config_sha256")).matches("[0-9a-f]{64}"));
-        for (String a : List.of("config.yaml", "metrics.csv", "summary.json", "model.params", "profile.csv")) {
+        for (String a : List.of("config.yaml", "metrics.csv", "summary.json", "model.params", "model.json",
+                "profile.csv", "curves.png")) {
             assertTrue(Files.exists(run.resolve("artifacts").resolve(a)), a);
         }
     }

@@ -10,7 +10,9 @@ public record TrackingConfig(
         @Doc("MLflow tracking URI: file:<path> or a plain path (local MLflow file store), http(s)://host:port "
                 + "(MLflow server), or none.")
         @Default("file:./mlruns") String uri,
-        @Doc("MLflow experiment name; defaults to the config's name.") @Default("null") String experiment) {
+        @Doc("MLflow experiment name; defaults to the config's name.") @Default("null") String experiment,
+        @Doc("MLflow run id of a parent run (set by sweeps: the run is logged as its child, mlflow.parentRunId).")
+        @Default("null") String parentRunId) {
     public TrackingConfig {
         Check.notBlank("uri", uri);
     }
