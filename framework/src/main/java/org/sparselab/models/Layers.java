@@ -75,6 +75,17 @@ final class Layers {
         return LambdaBlock.singleton(x -> x.get(new NDIndex(":, {}:{}", from, to)), "channels" + from + "to" + to);
     }
 
+    /**
+     * The ImageNet-style stem: a {@code kernel}×{@code kernel}/2 conv + BN + ReLU and a 3×3/2 max-pool; for small
+     * inputs ({@link ModelContext#smallInput()}) a 3×3/1 conv and no pool, so 28–64 px images keep their resolution.
+     */
+    static void addStem(SequentialBlock net, ModelContext ctx, int channels, int kernel) {
+        boolean small = ctx.smallInput();
+        net.add(convBnRelu(ctx, ConvSpec.of("stem", ConvSpec.Role.STEM, ctx.inChannels(), channels,
+                small ? 3 : kernel, small ? 1 : 2, 1)));
+        if (!small) net.add(maxPool3x3s2());
+    }
+
     /** 3×3 max-pool, stride 2, padding 1: the ImageNet stems' second downsampling. */
     static Block maxPool3x3s2() {
         return Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));

@@ -43,12 +43,7 @@ final class ShuffleNetV2 {
 
     static Block build(Variant v, ModelContext ctx) {
         SequentialBlock net = new SequentialBlock();
-        if (ctx.smallInput()) {
-            net.add(Layers.convBnRelu(ctx, ConvSpec.of("stem", Role.STEM, ctx.inChannels(), STEM_CHANNELS, 3, 1, 1)));
-        } else {
-            net.add(Layers.convBnRelu(ctx, ConvSpec.of("stem", Role.STEM, ctx.inChannels(), STEM_CHANNELS, 3, 2, 1)));
-            net.add(Layers.maxPool3x3s2());
-        }
+        Layers.addStem(net, ctx, STEM_CHANNELS, 3);
         int in = STEM_CHANNELS;
         for (int s = 0; s < UNITS_PER_STAGE.length; s++) {
             int out = v.stageChannels()[s];
