@@ -50,8 +50,13 @@ public final class Conv2dBlock extends AbstractBlock implements CostedLayer {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        return convolve(this, spec, x, w, b);
+    }
+
+    /** PyTorch's conv2d of {@code x} with weight {@code w} (and bias {@code b}, may be null) as {@code spec} says. */
+    static NDList convolve(CostedLayer layer, ConvSpec spec, NDArray x, NDArray w, NDArray b) {
         NDList out = Conv2d.conv2d(x, w, b, spec.strideHw(), spec.paddingHw(), spec.dilationHw(), spec.groups());
-        if (LayerTrace.active()) LayerTrace.record(this, x.getShape(), out.head().getShape());
+        if (LayerTrace.active()) LayerTrace.record(layer, x.getShape(), out.head().getShape());
         return out;
     }
 
@@ -69,8 +74,7 @@ public final class Conv2dBlock extends AbstractBlock implements CostedLayer {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        Shape in = inputs[0];
-        return new Shape[] {new Shape(in.get(0), spec.out(), spec.outSize(in.get(2)), spec.outSize(in.get(3)))};
+        return new Shape[] {spec.outputShape(inputs[0])};
     }
 
     @Override

@@ -56,6 +56,11 @@ public record ConvSpec(String path, Role role, int in, int out, int kernel, int 
 
     public Shape dilationHw() { return new Shape(dilation, dilation); }
 
+    /** Output shape (N, out, H', W') for an (N, in, H, W) input. */
+    public Shape outputShape(Shape input) {
+        return new Shape(input.get(0), out, outSize(input.get(2)), outSize(input.get(3)));
+    }
+
     public long outSize(long inSize) {
         return (inSize + 2L * padding - (long) dilation * (kernel - 1) - 1) / stride + 1;
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -61,15 +60,12 @@ public final class MaskedConv2d extends AbstractBlock implements CostedLayer {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training).mul(ps.getValue(mask, x.getDevice(), training));
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        NDList out = Conv2d.conv2d(x, w, b, spec.strideHw(), spec.paddingHw(), spec.dilationHw(), spec.groups());
-        if (LayerTrace.active()) LayerTrace.record(this, x.getShape(), out.head().getShape());
-        return out;
+        return Conv2dBlock.convolve(this, spec, x, w, b);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputs) {
-        Shape in = inputs[0];
-        return new Shape[] {new Shape(in.get(0), spec.out(), spec.outSize(in.get(2)), spec.outSize(in.get(3)))};
+        return new Shape[] {spec.outputShape(inputs[0])};
     }
 
     @Override
