@@ -84,7 +84,7 @@ public final class RunPipeline {
             RunRecorder rec = RunRecorder.start(outDir, cfg.experimentName(), cfg.name(), loaded.yaml(),
                     loaded.sha256());
             listener.started(rec.dir());
-            return execute(cfg, data, rec, null, progress);
+            return execute(cfg, loaded.sha256(), data, rec, null, progress);
         }
     }
 
@@ -105,11 +105,12 @@ public final class RunPipeline {
             RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
             listener.started(rec.dir());
             LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
-            return execute(cfg, data, rec, ckpt, progress);
+            return execute(cfg, loaded.sha256(), data, rec, ckpt, progress);
         }
     }
 
-    private Outcome execute(ExperimentConfig cfg, DataModule data, RunRecorder rec, Checkpoint resume,
+    private Outcome execute(ExperimentConfig cfg, String configSha256, DataModule data, RunRecorder rec,
+            Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
         RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir(), env));
@@ -128,7 +129,7 @@ public final class RunPipeline {
                             () -> p.optimizer().create(block), p.lrSchedule().create(p.optimizer().lr(), p.epochs())));
                 }
                 TrainLoop loop = new TrainLoop(model, devices, data, loopPhases, method,
-                        cfg.output().checkpoint() ? rec.checkpointFile() : null, loadedSha(rec), cfg.seed(),
+                        cfg.output().checkpoint() ? rec.checkpointFile() : null, configSha256, cfg.seed(),
                         m -> {
                             rec.appendMetrics(m);
                             tracking.epoch(m);
@@ -140,11 +141,11 @@ public final class RunPipeline {
                     profile = Profiler.profile(block, new Shape(1, data.channels(), data.imageSize(),
                             data.imageSize()), scope);
                 }
-                rec.putAll(startSummary(cfg, data, devices, profile));
+                Provenance prov = Provenance.collect(projectDir);
+                rec.putAll(startSummary(cfg, data, devices, profile, prov));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), profile.toCsv());
                 if (resume == null) {
-                    Provenance prov = Provenance.collect(projectDir);
-                    tracking.start(cfg, rec.dir(), loadedSha(rec), prov, Devices.describe(devices), data.name(),
+                    tracking.start(cfg, rec.dir(), configSha256, prov, Devices.describe(devices), data.name(),
                             data.digest(), "sparselab run " + cfg.name());
                     tracking.profile(profile);
                 } else {
@@ -173,7 +174,7 @@ public final class RunPipeline {
                 rec.putAll(results);
                 TrainingCurves.writePng(RunRecorder.readMetrics(rec.dir()), cfg.name() + " (" + cfg.model().arch()
                         + ")", rec.dir().resolve("curves.png"));
-                if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, loadedSha(rec), rec.dir());
+                if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, configSha256, rec.dir());
                 rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
                 rec.finish(RunStatus.FINISHED, null);
                 tracking.finish(RunStatus.FINISHED, rec.dir(), RunRecorder.readSummary(rec.dir()));
@@ -189,12 +190,8 @@ public final class RunPipeline {
         }
     }
 
-    private static String loadedSha(RunRecorder rec) throws IOException {
-        return (String) RunRecorder.readSummary(rec.dir()).get("config_sha256");
-    }
-
-    private Map<String, Object> startSummary(ExperimentConfig cfg, DataModule data, Device[] devices,
-            ModelProfile profile) {
+    private static Map<String, Object> startSummary(ExperimentConfig cfg, DataModule data, Device[] devices,
+            ModelProfile profile, Provenance prov) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("seed", cfg.seed());
         s.put("device", Devices.describe(devices));
@@ -204,7 +201,7 @@ public final class RunPipeline {
                 "effective_macs", profile.effectiveMacs()));
         s.put("data", Map.of("name", data.name(), "digest", data.digest(), "train_size", data.trainSize(),
                 "eval_size", data.evalSize(), "eval_split", data.evalSplit()));
-        s.put("provenance", Provenance.collect(projectDir).asMap());
+        s.put("provenance", prov.asMap());
         s.put("threads", Runtime.getRuntime().availableProcessors());
         return s;
     }
