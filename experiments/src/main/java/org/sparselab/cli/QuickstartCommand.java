@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.sparselab.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,8 +18,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--no-progress", description = "Plain log lines instead of progress bars.")
-    boolean noProgress;
+    @Mixin
+    ProgressOption progress;
 
     @Spec
     CommandSpec spec;
@@ -31,12 +30,6 @@ final class QuickstartCommand implements Callable<Integer> {
             throw new ConfigException(CONFIG.toString(), 0, "", "not found; run ./sparselab from the repository root",
                     null);
         }
-        var loaded = options.load(CONFIG);
-        if (options.printConfig) {
-            spec.commandLine().getOut().print(loaded.yaml());
-            spec.commandLine().getOut().flush();
-            return 0;
-        }
-        return Runs.run(loaded, noProgress, spec.commandLine().getOut());
+        return Runs.runOrPrint(options, CONFIG, progress.noProgress, spec.commandLine().getOut());
     }
 }

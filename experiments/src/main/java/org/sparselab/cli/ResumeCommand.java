@@ -3,7 +3,7 @@ package org.sparselab.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,14 +15,14 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "results/runs/<experiment>/<run-id>")
     Path runDir;
 
-    @Option(names = "--no-progress", description = "Plain log lines instead of progress bars.")
-    boolean noProgress;
+    @Mixin
+    ProgressOption progress;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        return Runs.resume(runDir, noProgress, spec.commandLine().getOut());
+        return Runs.resume(runDir, progress.noProgress, spec.commandLine().getOut());
     }
 }

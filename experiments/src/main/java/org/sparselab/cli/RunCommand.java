@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,22 +17,15 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--no-progress", description = "Plain log lines instead of progress bars.")
-    boolean noProgress;
+    @Mixin
+    ProgressOption progress;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        var loaded = options.load(config);
-        if (options.printConfig) {
-            spec.commandLine().getOut().print(loaded.yaml());
-            spec.commandLine().getOut().flush();
-            return 0;
-        }
-        Runs.pipeline().validate(loaded.config());
-        return Runs.run(loaded, noProgress, spec.commandLine().getOut());
+        return Runs.runOrPrint(options, config, progress.noProgress, spec.commandLine().getOut());
     }
 
 }

@@ -9,6 +9,7 @@ import org.sparselab.config.ConfigLoader;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.RunPipeline;
+import org.sparselab.train.TrainingProgress;
 
 /** Runs (or resumes) one experiment for a command and prints its summary table. */
 final class Runs {
@@ -22,27 +23,34 @@ final class Runs {
         return DataEnvironment.forProject(Path.of("").toAbsolutePath());
     }
 
-    static int run(ConfigLoader.Loaded<ExperimentConfig> loaded, boolean noProgress, PrintWriter out)
+    /** Prints the resolved config when {@code --print-config} is given, else runs it and prints its summary. */
+    static int runOrPrint(ConfigOptions options, Path config, boolean noProgress, PrintWriter out)
             throws IOException {
-        RunLogHolder log = new RunLogHolder();
-        try {
-            RunPipeline.Outcome o = pipeline().run(loaded, Progress.create(noProgress), log);
-            printSummary(o, out);
+        ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config);
+        if (options.printConfig) {
+            out.print(loaded.yaml());
+            out.flush();
             return 0;
-        } finally {
-            log.close();
         }
+        return execute((p, progress, log) -> p.run(loaded, progress, log), noProgress, out);
     }
 
     static int resume(Path runDir, boolean noProgress, PrintWriter out) throws IOException {
-        RunLogHolder log = new RunLogHolder();
-        try {
-            RunPipeline.Outcome o = pipeline().resume(runDir, Progress.create(noProgress), log);
-            printSummary(o, out);
+        return execute((p, progress, log) -> p.resume(runDir, progress, log), noProgress, out);
+    }
+
+    /** One pipeline call with progress and run.log attached, then the summary table. */
+    private static int execute(PipelineCall call, boolean noProgress, PrintWriter out) throws IOException {
+        try (RunLogHolder log = new RunLogHolder()) {
+            printSummary(call.apply(pipeline(), Progress.create(noProgress), log), out);
             return 0;
-        } finally {
-            log.close();
         }
+    }
+
+    @FunctionalInterface
+    private interface PipelineCall {
+        RunPipeline.Outcome apply(RunPipeline pipeline, TrainingProgress progress, RunPipeline.Listener log)
+                throws IOException;
     }
 
     /** The summary table every run ends with; numbers come from the run record. */
