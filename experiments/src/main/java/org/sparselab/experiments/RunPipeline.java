@@ -32,6 +32,7 @@ import org.sparselab.tracking.RunStatus;
 import org.sparselab.train.Checkpoint;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.MetricsSink;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
 import org.sparselab.train.TrainLoop;
 import org.sparselab.train.TrainingProgress;
@@ -130,9 +131,18 @@ public final class RunPipeline {
                 }
                 TrainLoop loop = new TrainLoop(model, devices, data, loopPhases, method,
                         cfg.output().checkpoint() ? rec.checkpointFile() : null, configSha256, cfg.seed(),
-                        m -> {
-                            rec.appendMetrics(m);
-                            tracking.epoch(m);
+                        new MetricsSink() {
+                            @Override
+                            public void epoch(EpochMetrics m) {
+                                rec.appendMetrics(m);
+                                tracking.epoch(m);
+                            }
+
+                            @Override
+                            public void scalars(int epoch, String phase, Map<String, Double> values) {
+                                rec.appendScalars(epoch, phase, values);
+                                tracking.scalars(epoch, values);
+                            }
                         }, progress);
                 loop.initialize();
                 method.attach(block);

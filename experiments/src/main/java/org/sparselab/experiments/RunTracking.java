@@ -101,6 +101,14 @@ final class RunTracking implements AutoCloseable {
         guard(() -> tracker.logMetrics(points));
     }
 
+    /** A method's per-epoch scalars, as metrics with step = epoch. */
+    void scalars(int epoch, Map<String, Double> values) {
+        long now = System.currentTimeMillis();
+        List<MetricPoint> points = new ArrayList<>();
+        values.forEach((k, v) -> points.add(new MetricPoint(k, v, now, epoch)));
+        guard(() -> tracker.logMetrics(points));
+    }
+
     void profile(ModelProfile profile) {
         long now = System.currentTimeMillis();
         guard(() -> tracker.logMetrics(List.of(
@@ -114,7 +122,7 @@ final class RunTracking implements AutoCloseable {
     void finish(RunStatus status, Path runDir, Map<String, Object> summary) {
         guard(() -> {
             tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
-            for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SUMMARY, RunRecorder.LOG,
+            for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SCALARS, RunRecorder.SUMMARY, RunRecorder.LOG,
                     "profile.csv", "curves.png", RunRecorder.MODEL, ModelArchive.SPEC)) {
                 Path file = runDir.resolve(f);
                 if (Files.exists(file)) tracker.logArtifact(file, "");

@@ -19,7 +19,7 @@ import org.sparselab.train.EpochMetrics;
 
 /**
  * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
- * it comes), {@code summary.json} (status, provenance, results; rewritten atomically) and, by the CLI, {@code run.log}.
+ * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (status, provenance, results; rewritten atomically) and, by the CLI, {@code run.log}.
  *
  * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
  * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
@@ -27,6 +27,7 @@ import org.sparselab.train.EpochMetrics;
 public final class RunRecorder implements AutoCloseable {
     public static final String CONFIG = "config.yaml";
     public static final String METRICS = "metrics.csv";
+    public static final String SCALARS = "scalars.csv";
     public static final String SUMMARY = "summary.json";
     public static final String CHECKPOINT = "checkpoint.bin";
     public static final String MODEL = "model.params";
@@ -38,6 +39,7 @@ public final class RunRecorder implements AutoCloseable {
     private final String runId;
     private final Map<String, Object> summary;
     private final BufferedWriter metrics;
+    private final BufferedWriter scalars;
     private final Thread shutdownHook;
     private volatile RunStatus status = RunStatus.RUNNING;
 
@@ -48,6 +50,9 @@ public final class RunRecorder implements AutoCloseable {
         Path m = dir.resolve(METRICS);
         if (!append || !Files.exists(m)) AtomicFiles.write(m, EpochMetrics.CSV_HEADER + "\n");
         this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Path sc = dir.resolve(SCALARS);
+        if (!append || !Files.exists(sc)) AtomicFiles.write(sc, Scalar.CSV_HEADER + "\n");
+        this.scalars = Files.newBufferedWriter(sc, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         this.shutdownHook = new Thread(this::markKilled, "sparselab-run-" + runId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -82,6 +87,12 @@ public final class RunRecorder implements AutoCloseable {
         kept.add(EpochMetrics.CSV_HEADER);
         for (EpochMetrics m : readMetrics(runDir)) if (m.epoch() <= lastEpoch) kept.add(m.toCsv());
         AtomicFiles.write(runDir.resolve(METRICS), String.join("\n", kept) + "\n");
+        if (Files.exists(runDir.resolve(SCALARS))) {
+            List<String> keptScalars = new ArrayList<>();
+            keptScalars.add(Scalar.CSV_HEADER);
+            for (Scalar sc : readScalars(runDir)) if (sc.epoch() <= lastEpoch) keptScalars.add(sc.toCsv());
+            AtomicFiles.write(runDir.resolve(SCALARS), String.join("\n", keptScalars) + "\n");
+        }
         summary.put("status", RunStatus.RUNNING.name());
         summary.remove("error");
         summary.put("resumed_from_epoch", lastEpoch);
@@ -95,6 +106,18 @@ public final class RunRecorder implements AutoCloseable {
         List<String> lines = Files.readAllLines(runDir.resolve(METRICS), StandardCharsets.UTF_8);
         for (int i = 1; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) rows.add(EpochMetrics.parseCsv(lines.get(i)));
+        }
+        return rows;
+    }
+
+    /** The rows of {@code scalars.csv}; empty when the run has none (or predates the file). */
+    public static List<Scalar> readScalars(Path runDir) throws IOException {
+        Path f = runDir.resolve(SCALARS);
+        List<Scalar> rows = new ArrayList<>();
+        if (!Files.exists(f)) return rows;
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) rows.add(Scalar.parseCsv(lines.get(i)));
         }
         return rows;
     }
@@ -123,6 +146,19 @@ public final class RunRecorder implements AutoCloseable {
             metrics.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + dir.resolve(METRICS), e);
+        }
+    }
+
+    /** Appends the method's scalars of one epoch to {@code scalars.csv}, in the order given. */
+    public synchronized void appendScalars(int epoch, String phase, Map<String, Double> values) {
+        try {
+            for (Map.Entry<String, Double> e : values.entrySet()) {
+                scalars.write(new Scalar(epoch, phase, e.getKey(), e.getValue()).toCsv());
+                scalars.newLine();
+            }
+            scalars.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + dir.resolve(SCALARS), e);
         }
     }
 
@@ -160,6 +196,7 @@ public final class RunRecorder implements AutoCloseable {
         }
         try {
             metrics.close();
+            scalars.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,6 +216,25 @@ public final class RunRecorder implements AutoCloseable {
             writeSummary();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(SUMMARY), e);
+        }
+    }
+
+    /** One row of {@code scalars.csv}: a named scalar a method reported after an epoch. */
+    public record Scalar(int epoch, String phase, String name, double value) {
+        public static final String CSV_HEADER = "epoch,phase,name,value";
+
+        public Scalar {
+            if (name.contains(",") || name.contains("\n")) throw new IllegalArgumentException("bad scalar name " + name);
+        }
+
+        public String toCsv() {
+            return epoch + "," + phase + "," + name + "," + value;
+        }
+
+        public static Scalar parseCsv(String line) {
+            String[] f = line.split(",", -1);
+            if (f.length != 4) throw new IllegalArgumentException("scalars.csv row needs 4 fields: " + line);
+            return new Scalar(Integer.parseInt(f[0]), f[1], f[2], Double.parseDouble(f[3]));
         }
     }
 }

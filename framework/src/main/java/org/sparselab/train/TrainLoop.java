@@ -17,9 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.sparselab.config.Seeds;
@@ -57,11 +57,11 @@ public final class TrainLoop {
     private final Path checkpointFile; // null: no checkpoints
     private final String configSha256;
     private final long seed;
-    private final Consumer<EpochMetrics> sink;
+    private final MetricsSink sink;
     private final TrainingProgress progress;
 
     public TrainLoop(Model model, Device[] devices, DataModule data, List<Phase> phases, TrainingHooks hooks,
-            Path checkpointFile, String configSha256, long seed, Consumer<EpochMetrics> sink,
+            Path checkpointFile, String configSha256, long seed, MetricsSink sink,
             TrainingProgress progress) {
         this.model = model;
         this.devices = devices;
@@ -132,12 +132,14 @@ public final class TrainLoop {
                         bestTop1 = eval.top1();
                         bestEpoch = epoch;
                     }
-                    rows.forEach(sink);
+                    rows.forEach(sink::epoch);
                     all.addAll(rows);
+                    Map<String, Double> scalars = new LinkedHashMap<>();
                     try (NDManager scope = model.getNDManager().newSubManager()) {
                         hooks.endOfEpoch(new EpochContext(scope, model.getBlock(), phase.name(), p, epoch, e,
-                                e == phase.epochs() - 1, List.copyOf(rows)));
+                                e == phase.epochs() - 1, List.copyOf(rows), scalars));
                     }
+                    if (!scalars.isEmpty()) sink.scalars(epoch, phase.name(), scalars);
                     if (checkpointFile != null) {
                         writeCheckpoint(p, e, epoch, step, bestTop1, bestEpoch, opt);
                     }

@@ -18,7 +18,10 @@ public interface TrainingHooks {
     /** No-op hooks: dense training. */
     TrainingHooks NONE = new TrainingHooks() {};
 
-    /** Extra loss terms for this batch, by name (logged as {@code loss.<name>}); allocate in {@code ctx.manager()}. */
+    /**
+     * Extra loss terms for this batch, by name, added to the loss before backward; allocate in {@code ctx.manager()}.
+     * A method that wants them logged reports their epoch means through {@link EpochContext#scalars()}.
+     */
     default Map<String, NDArray> extraLosses(StepContext ctx) {
         return Map.of();
     }

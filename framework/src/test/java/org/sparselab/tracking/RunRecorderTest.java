@@ -57,17 +57,24 @@ class RunRecorderTest {
         Path dir;
         try (RunRecorder r = RunRecorder.start(out, "exp", "x", "", "0")) {
             dir = r.dir();
-            for (int e = 0; e < 3; e++) r.appendMetrics(new EpochMetrics(e, "p", "train", 1, 0, 0, 0.1, 1));
+            for (int e = 0; e < 3; e++) {
+                r.appendMetrics(new EpochMetrics(e, "p", "train", 1, 0, 0, 0.1, 1));
+                r.appendScalars(e, "p", java.util.Map.of("m.lambda", e * 0.5));
+            }
             r.finish(RunStatus.KILLED, "stopped");
         }
         try (RunRecorder r = RunRecorder.resume(dir, 1)) {
             assertEquals("RUNNING", RunRecorder.readSummary(dir).get("status"));
             assertEquals(2, RunRecorder.readMetrics(dir).size());
+            assertEquals(List.of(new RunRecorder.Scalar(0, "p", "m.lambda", 0.0),
+                    new RunRecorder.Scalar(1, "p", "m.lambda", 0.5)), RunRecorder.readScalars(dir));
             r.appendMetrics(new EpochMetrics(2, "p", "train", 0.5, 0, 0, 0.1, 1));
+            r.appendScalars(2, "p", java.util.Map.of("m.lambda", 7.0));
             r.finish(RunStatus.FINISHED, null);
         }
         assertEquals(3, RunRecorder.readMetrics(dir).size());
         assertEquals(0.5, RunRecorder.readMetrics(dir).get(2).loss());
+        assertEquals(7.0, RunRecorder.readScalars(dir).get(2).value());
         assertEquals("FINISHED", RunRecorder.readSummary(dir).get("status"));
     }
 }

@@ -80,6 +80,7 @@ class TrainLoopTest {
         @Override
         public void endOfEpoch(EpochContext ctx) {
             calls.add("epoch" + ctx.epoch() + (ctx.lastEpochOfPhase() ? "!" : ""));
+            ctx.scalars().put("test.epoch_squared", (double) ctx.epoch() * ctx.epoch());
         }
 
         @Override
@@ -98,10 +99,24 @@ class TrainLoopTest {
         try (DataModule data = data(); Model model = Model.newInstance("t", Device.cpu())) {
             model.setBlock(net());
             var hooks = new RecordingHooks();
+            List<String> reported = new ArrayList<>();
+            MetricsSink sink = new MetricsSink() {
+                @Override
+                public void epoch(EpochMetrics m) {
+                    reported.add(m.split() + m.epoch());
+                }
+
+                @Override
+                public void scalars(int epoch, String phase, java.util.Map<String, Double> values) {
+                    reported.add(phase + epoch + "=" + values);
+                }
+            };
             var loop = new TrainLoop(model, new Device[] {Device.cpu()}, data, List.of(phase("a", 2)), hooks, null,
-                    "sha", 5, m -> {}, TrainingProgress.NONE);
+                    "sha", 5, sink, TrainingProgress.NONE);
             loop.initialize();
             loop.run(null);
+            assertEquals(List.of("train0", "test0", "a0={test.epoch_squared=0.0}", "train1", "test1",
+                    "a1={test.epoch_squared=1.0}"), reported, "scalars follow each epoch's rows");
             // 64 images / 16 per batch = 4 steps per epoch, each: extra loss → backward hook → step hook.
             List<String> epoch = List.of("extra", "backward", "step", "extra", "backward", "step", "extra", "backward",
                     "step", "extra", "backward", "step");
