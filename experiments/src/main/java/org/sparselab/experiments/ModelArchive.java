@@ -71,7 +71,7 @@ public final class ModelArchive {
         Block block = Models.defaults().create((String) spec.get("arch"), new ModelContext(channels, size,
                 ((Number) spec.get("num_classes")).intValue(), method.convFactory(), method.shuffleFactory()));
         block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, size, size));
-        method.attach(block);
+        method.attach(block, org.sparselab.methods.RunInfo.inference(new Shape(1, channels, size, size)));
         try (InputStream is = Files.newInputStream(runDir.resolve(RunRecorder.MODEL));
                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
             ParameterIO.load(block, in);

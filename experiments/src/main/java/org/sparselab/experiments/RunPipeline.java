@@ -32,6 +32,11 @@ import org.sparselab.tracking.RunStatus;
 import org.sparselab.train.Checkpoint;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import org.sparselab.methods.RunInfo;
+import org.sparselab.metrics.Latency;
 import org.sparselab.train.MetricsSink;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
 import org.sparselab.train.TrainLoop;
@@ -74,6 +79,15 @@ public final class RunPipeline {
     /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
     public void validate(ExperimentConfig cfg) {
         models.check(ModelRegistry.KEY, cfg.model().arch());
+        List<String> phaseNames = cfg.train().resolve(cfg.data().batchSize()).stream().map(ResolvedPhase::name).toList();
+        for (String needed : cfg.method().requiredPhases()) {
+            if (!phaseNames.contains(needed)) {
+                throw new org.sparselab.config.ConfigException("method", "method " + cfg.method().name()
+                        + " acts in a training phase named '" + needed + "', but train.phases has " + phaseNames
+                        + "; add that phase (see configs/repro/" + cfg.method().name() + "/) or set the method's "
+                        + "phase key");
+            }
+        }
     }
 
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
@@ -145,12 +159,11 @@ public final class RunPipeline {
                             }
                         }, progress);
                 loop.initialize();
-                method.attach(block);
-                ModelProfile profile;
-                try (NDManager scope = model.getNDManager().newSubManager()) {
-                    profile = Profiler.profile(block, new Shape(1, data.channels(), data.imageSize(),
-                            data.imageSize()), scope);
-                }
+                Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
+                Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
+                for (ResolvedPhase p : phases) phaseEpochs.put(p.name(), p.epochs());
+                method.attach(block, new RunInfo(sample, phaseEpochs, cfg.seed()));
+                ModelProfile profile = profile(model, block, sample);
                 Provenance prov = Provenance.collect(projectDir);
                 rec.putAll(startSummary(cfg, data, devices, profile, prov));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), profile.toCsv());
@@ -182,6 +195,18 @@ public final class RunPipeline {
                     results.put("test", metricMap(test));
                 }
                 rec.putAll(results);
+                ModelProfile trained = profile(model, block, sample);
+                rec.put("final_model", profileMap(trained));
+                AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
+                Map<String, Object> latency = latency(model, block, sample, cfg.output().latencyRepeats());
+                if (!latency.isEmpty()) rec.put("latency", latency);
+                Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
+                        new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
+                                ctx.shuffles())));
+                if (deployed != block) {
+                    rec.put("deployed", deployedSummary(loop, model, block, deployed, sample, data, cfg, history));
+                }
+                tracking.endOfTraining(RunRecorder.readSummary(rec.dir()), Math.max(0, result.epochs() - 1));
                 TrainingCurves.writePng(RunRecorder.readMetrics(rec.dir()), cfg.name() + " (" + cfg.model().arch()
                         + ")", rec.dir().resolve("curves.png"));
                 if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, configSha256, rec.dir());
@@ -198,6 +223,62 @@ public final class RunPipeline {
         } finally {
             rec.close();
         }
+    }
+
+    private static ModelProfile profile(Model model, Block block, Shape sample) {
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            return Profiler.profile(block, sample, scope);
+        }
+    }
+
+    private static Map<String, Object> profileMap(ModelProfile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("params", p.params());
+        m.put("effective_params", p.effectiveParams());
+        m.put("macs", p.macs());
+        m.put("effective_macs", p.effectiveMacs());
+        return m;
+    }
+
+    /** Forward latency at batch 1 and 64 (ms, median/p90); empty when {@code repeats} is 0. */
+    private static Map<String, Object> latency(Model model, Block block, Shape sample, int repeats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (repeats == 0) return out;
+        for (int batch : new int[] {1, 64}) {
+            var s = Latency.measure(block, sample, batch, Math.max(2, repeats / 4), repeats, model.getNDManager());
+            out.put("b" + batch, Map.of("median_ms", s.medianMs(), "p90_ms", s.p90Ms(), "repeats", s.repeats()));
+        }
+        return out;
+    }
+
+    /**
+     * The method's deployment form, checked against the trained model: its cost from the profiler, its accuracy on
+     * the evaluation split next to the trained model's last evaluation, the largest logit difference on one batch,
+     * and its latency.
+     */
+    private static Map<String, Object> deployedSummary(TrainLoop loop, Model model, Block trained, Block deployed,
+            Shape sample, DataModule data, ExperimentConfig cfg, List<EpochMetrics> history) {
+        Map<String, Object> d = new LinkedHashMap<>(profileMap(profile(model, deployed, sample)));
+        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            EpochMetrics eval = loop.evaluate(scope, x -> deployed.forward(ps, x, false), "deployed", -1,
+                    data.evalSplit(), 0, cfg.data().evalBatchSize());
+            d.put("eval_split", data.evalSplit());
+            d.put("eval_top1", eval.top1());
+            history.stream().filter(m -> m.split().equals(data.evalSplit())).reduce((a, b) -> b)
+                    .ifPresent(last -> d.put("trained_eval_top1", last.top1()));
+            try (var batches = data.eval(Math.min(64, cfg.data().evalBatchSize()))) {
+                var b = batches.next();
+                NDArray x = scope.create(java.nio.FloatBuffer.wrap(b.images()),
+                        new Shape(b.size(), b.channels(), b.height(), b.width()));
+                NDArray a = trained.forward(ps, new NDList(x), false).head();
+                NDArray c = deployed.forward(ps, new NDList(x), false).head();
+                d.put("max_abs_logit_diff", a.sub(c).abs().max().getFloat());
+            }
+        }
+        Map<String, Object> latency = latency(model, deployed, sample, cfg.output().latencyRepeats());
+        if (!latency.isEmpty()) d.put("latency", latency);
+        return d;
     }
 
     private static Map<String, Object> startSummary(ExperimentConfig cfg, DataModule data, Device[] devices,

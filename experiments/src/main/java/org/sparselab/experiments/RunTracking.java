@@ -118,6 +118,44 @@ final class RunTracking implements AutoCloseable {
                 new MetricPoint("effective_macs", profile.effectiveMacs(), now, 0))));
     }
 
+    /**
+     * What the run measured once training ended, from its summary: the trained model's cost (masks counted),
+     * latency, and the deployed form's cost, accuracy and latency, at step {@code lastEpoch}.
+     */
+    @SuppressWarnings("unchecked")
+    void endOfTraining(Map<String, Object> summary, long lastEpoch) {
+        long now = System.currentTimeMillis();
+        List<MetricPoint> points = new ArrayList<>();
+        addNumbers(points, "", (Map<String, Object>) summary.get("final_model"), now, lastEpoch);
+        addLatency(points, "", (Map<String, Object>) summary.get("latency"), now, lastEpoch);
+        Map<String, Object> deployed = (Map<String, Object>) summary.get("deployed");
+        if (deployed != null) {
+            addNumbers(points, "deployed_", deployed, now, lastEpoch);
+            addLatency(points, "deployed_", (Map<String, Object>) deployed.get("latency"), now, lastEpoch);
+        }
+        guard(() -> tracker.logMetrics(points));
+    }
+
+    private static void addNumbers(List<MetricPoint> points, String prefix, Map<String, Object> m, long now,
+            long step) {
+        if (m == null) return;
+        m.forEach((k, v) -> {
+            if (v instanceof Number n) points.add(new MetricPoint(prefix + k, n.doubleValue(), now, step));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addLatency(List<MetricPoint> points, String prefix, Map<String, Object> latency, long now,
+            long step) {
+        if (latency == null) return;
+        latency.forEach((batch, stats) -> {
+            Object median = ((Map<String, Object>) stats).get("median_ms");
+            if (median instanceof Number n) {
+                points.add(new MetricPoint(prefix + "latency_" + batch + "_ms", n.doubleValue(), now, step));
+            }
+        });
+    }
+
     /** Uploads the record's files and a Markdown note, then ends the run with {@code status}. */
     void finish(RunStatus status, Path runDir, Map<String, Object> summary) {
         guard(() -> {

@@ -8,5 +8,7 @@ public final class Methods {
 
     public static void register(ConfigTypes types) {
         types.register(MethodConfig.class, "none", NoMethodConfig.class);
+        types.register(MethodConfig.class, org.sparselab.methods.strucspars.StrucSparsConfig.NAME,
+                org.sparselab.methods.strucspars.StrucSparsConfig.class);
     }
 }

@@ -1,0 +1,23 @@
+package org.sparselab.methods;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a method learns about its run when it is attached to the model.
+ *
+ * @param inputShape one sample's input, (1, C, H, W)
+ * @param phaseEpochs the training phases in order, name → epochs (empty when the model is only loaded)
+ * @param seed the run's root seed; derive per-consumer seeds with {@link org.sparselab.config.Seeds#derive}
+ */
+public record RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed) {
+    public RunInfo {
+        phaseEpochs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phaseEpochs));
+    }
+
+    /** For a model that is built to be evaluated or exported, not trained. */
+    public static RunInfo inference(Shape inputShape) {
+        return new RunInfo(inputShape, Map.of(), 0);
+    }
+}

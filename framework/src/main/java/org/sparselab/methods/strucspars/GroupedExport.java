@@ -1,0 +1,98 @@
+package org.sparselab.methods.strucspars;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.sparselab.nn.ConvFactory;
+import org.sparselab.nn.ConvSpec;
+import org.sparselab.nn.MaskedConv2d;
+import org.sparselab.nn.PermutedGroupConv2d;
+
+/**
+ * The deployment form of a masked StrucSpars model ({@code real_group}, {@code docs/methods/strucspars.md} §1.5):
+ * every groupable conv becomes a {@link PermutedGroupConv2d} with {@code groups = 2^(level-1)}, input gather Q,
+ * output gather P⁻¹, and block g of its weight = {@code W[P][:,Q]}'s g-th diagonal block. All other parameters are
+ * copied unchanged.
+ */
+final class GroupedExport {
+    private GroupedExport() {}
+
+    static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
+            Shape inputShape) {
+        Map<String, GroupableLayer> byPath = new HashMap<>();
+        for (GroupableLayer l : layers) byPath.put(l.path(), l);
+        ConvFactory dense = ConvFactory.dense();
+        Block deployed = rebuild.apply(spec -> {
+            GroupableLayer l = byPath.get(spec.path());
+            if (l == null) return dense.conv(spec);
+            return new PermutedGroupConv2d(spec.withGroups(l.groups()), l.q(), Permutations.inverse(l.p()));
+        });
+        NDArray any = layers.get(0).conv().weight().getArray();
+        deployed.initialize(any.getManager(), DataType.FLOAT32, inputShape);
+        copy(trained, deployed, byPath);
+        return deployed;
+    }
+
+    private static void copy(Block from, Block to, Map<String, GroupableLayer> groupable) {
+        if (from instanceof MaskedConv2d m && to instanceof PermutedGroupConv2d g) {
+            fillGrouped(m, g, groupable.get(m.spec().path()));
+            return;
+        }
+        PairList<String, Parameter> fp = from.getDirectParameters();
+        PairList<String, Parameter> tp = to.getDirectParameters();
+        if (fp.size() != tp.size() || from.getChildren().size() != to.getChildren().size()) {
+            throw new IllegalStateException("export: rebuilt model differs from the trained one at "
+                    + from.getClass().getSimpleName());
+        }
+        for (int i = 0; i < fp.size(); i++) {
+            NDArray src = fp.valueAt(i).getArray();
+            NDArray dst = tp.valueAt(i).getArray();
+            if (!src.getShape().equals(dst.getShape())) {
+                throw new IllegalStateException("export: parameter " + fp.keyAt(i) + " has shape " + src.getShape()
+                        + " but its deployed twin " + dst.getShape());
+            }
+            dst.set(src.toByteBuffer());
+        }
+        for (int i = 0; i < from.getChildren().size(); i++) {
+            copy(from.getChildren().valueAt(i), to.getChildren().valueAt(i), groupable);
+        }
+    }
+
+    /** Block g of the grouped weight is the g-th diagonal block of the permuted dense weight {@code W[P][:,Q]}. */
+    private static void fillGrouped(MaskedConv2d masked, PermutedGroupConv2d grouped, GroupableLayer layer) {
+        ConvSpec s = masked.spec();
+        int groups = layer.groups();
+        int so = s.out() / groups;
+        int si = s.in() / groups;
+        int k2 = s.kernel() * s.kernel();
+        float[] w;
+        try (NDArray product = masked.weight().getArray().mul(masked.mask().getArray())) {
+            w = product.toFloatArray();
+        }
+        int[] p = layer.p();
+        int[] q = layer.q();
+        float[] out = new float[s.out() * si * k2];
+        for (int a = 0; a < s.out(); a++) {
+            int g = a / so;
+            for (int j = 0; j < si; j++) {
+                int src = (p[a] * s.in() + q[g * si + j]) * k2;
+                System.arraycopy(w, src, out, (a * si + j) * k2, k2);
+            }
+        }
+        grouped.weight().getArray().set(FloatBuffer.wrap(out));
+        if (grouped.bias() != null) {
+            float[] b = masked.getDirectParameters().get("bias").getArray().toFloatArray();
+            float[] pb = new float[b.length];
+            for (int a = 0; a < b.length; a++) pb[a] = b[p[a]];
+            grouped.bias().getArray().set(FloatBuffer.wrap(pb));
+        }
+    }
+}

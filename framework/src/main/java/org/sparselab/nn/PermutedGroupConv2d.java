@@ -1,0 +1,109 @@
+package org.sparselab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * A real group convolution between two channel gathers: {@code y = conv_g(x[:, inputOrder])[:, outputOrder]}. This
+ * is the deployment form of a structured-sparse conv whose kept weights form diagonal blocks after permuting rows
+ * and columns (StrucSpars' {@code real_group}): the channel order seen by the rest of the network stays the
+ * original one, so BatchNorm, residual adds and concatenations are untouched.
+ *
+ * <p>The gathers cost no MACs or parameters (as thop counts them); the profiler reports {@code dense / groups}.
+ */
+public final class PermutedGroupConv2d extends AbstractBlock implements CostedLayer {
+    private static final byte VERSION = 1;
+
+    private final ConvSpec spec; // with the real group count
+    private final int[] inputOrder;
+    private final int[] outputOrder;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final java.util.Map<ai.djl.Device, NDArray> inputIndex = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<ai.djl.Device, NDArray> outputIndex = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @param grouped the conv as deployed ({@code groups} set)
+     * @param inputOrder {@code x[:, inputOrder]} before the conv (null: identity)
+     * @param outputOrder {@code y[:, outputOrder]} after it (null: identity)
+     */
+    public PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder) {
+        super(VERSION);
+        this.spec = grouped;
+        this.inputOrder = isIdentity(inputOrder) ? null : inputOrder.clone();
+        this.outputOrder = isIdentity(outputOrder) ? null : outputOrder.clone();
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(spec.weightShape()).optInitializer(Init.kaimingNormalFanOut()).build());
+        bias = spec.bias()
+                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                        .optShape(new Shape(spec.out())).optInitializer(Initializer.ZEROS).build())
+                : null;
+    }
+
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        NDArray in = inputOrder == null ? x : x.get(new NDIndex(":, {}", index(inputOrder, w)));
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        NDList out = Conv2dBlock.convolve(this, spec, in, w, b);
+        return outputOrder == null ? out
+                : new NDList(out.head().get(new NDIndex(":, {}", index(outputOrder, w))));
+    }
+
+    /** The gather indices as an int64 array beside {@code like} (the weight), made once per device. */
+    private NDArray index(int[] order, NDArray like) {
+        java.util.Map<ai.djl.Device, NDArray> cache = order == inputOrder ? inputIndex : outputIndex;
+        return cache.computeIfAbsent(like.getDevice(), d -> {
+            long[] idx = new long[order.length];
+            for (int i = 0; i < order.length; i++) idx[i] = order[i];
+            return like.getManager().create(idx).toDevice(d, false);
+        });
+    }
+
+    private static boolean isIdentity(int[] order) {
+        if (order == null) return true;
+        for (int i = 0; i < order.length; i++) if (order[i] != i) return false;
+        return true;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return new Shape[] {spec.outputShape(inputs[0])};
+    }
+
+    @Override
+    public String path() {
+        return spec.path();
+    }
+
+    @Override
+    public String kind() {
+        return "conv";
+    }
+
+    @Override
+    public LayerCost cost(Shape input, Shape output) {
+        return Conv2dBlock.denseCost(spec, output);
+    }
+}

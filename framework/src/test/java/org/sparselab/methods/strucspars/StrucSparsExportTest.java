@@ -1,0 +1,92 @@
+package org.sparselab.methods.strucspars;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.sparselab.methods.RunInfo;
+import org.sparselab.metrics.ModelProfile;
+import org.sparselab.metrics.Profiler;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.Models;
+
+/** The deployment form (real group convs with gathers) equals the masked model it came from. */
+class StrucSparsExportTest {
+    static final Shape SAMPLE = new Shape(1, 3, 32, 32);
+
+    static StrucSpars method(String yaml) {
+        return (StrucSpars) StrucSparsConfigs.parse(yaml).create();
+    }
+
+    /** ResNet-20 with random weights, random P/Q and random levels per layer, masked. */
+    static Block maskedResNet20(StrucSpars m, NDManager manager, long seed) {
+        Block model = Models.defaults().create("resnet20", new ModelContext(3, 32, 10, m.convFactory(),
+                org.sparselab.nn.ShuffleFactory.fixed()));
+        model.initialize(manager, DataType.FLOAT32, SAMPLE);
+        m.attach(model, RunInfo.inference(SAMPLE));
+        Random rng = new Random(seed);
+        for (GroupableLayer l : m.layers()) {
+            int level = 1 + rng.nextInt(l.hierarchy().depth() + 1);
+            l.setState(Permutations.random(l.spec().out(), rng), Permutations.random(l.spec().in(), rng), level);
+            l.applyMask();
+        }
+        m.markMaskedForTest();
+        return model;
+    }
+
+    @Test
+    void exportedResNet20EqualsMaskedModelAndItsEffectiveCost() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            Block masked = maskedResNet20(m, manager, 7);
+            Block deployed = m.export(masked, f -> Models.defaults().create("resnet20",
+                    new ModelContext(3, 32, 10, f, org.sparselab.nn.ShuffleFactory.fixed())));
+            NDArray x = manager.randomNormal(new Shape(8, 3, 32, 32));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray a = masked.forward(ps, new NDList(x), false).head();
+            NDArray b = deployed.forward(ps, new NDList(x), false).head();
+            float diff = a.sub(b).abs().max().getFloat();
+            assertTrue(diff <= 1e-4, "max |masked - exported| = " + diff);
+            assertTrue(a.abs().max().getFloat() > 1e-2, "outputs are not trivially zero");
+
+            ModelProfile pm = Profiler.profile(masked, SAMPLE, manager);
+            ModelProfile pd = Profiler.profile(deployed, SAMPLE, manager);
+            assertEquals(pm.effectiveParams(), pd.params(), "exported params = masked model's effective params");
+            assertEquals(pm.effectiveMacs(), pd.macs(), "exported MACs = masked model's effective MACs");
+            assertTrue(pd.macs() < pm.macs(), "some layer was grouped");
+            long grouped = pd.layers().stream().filter(r -> r.groups() > 1).count();
+            assertTrue(grouped > 5, "several layers are real group convs: " + grouped);
+        }
+    }
+
+    @Test
+    void singleLayerGatherConvention() {
+        // y = conv_g(x[:, Q])[:, P_inv] must equal the dense conv with weight masked by U[P_inv][:, Q_inv].
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            Block masked = maskedResNet20(m, manager, 11);
+            GroupableLayer l = m.layers().get(3);
+            boolean[][] keep = l.keepInOriginalOrder();
+            boolean[][] u = l.hierarchy().keepMask(l.level());
+            int[] p = l.p();
+            int[] q = l.q();
+            for (int a = 0; a < p.length; a++) {
+                for (int c = 0; c < q.length; c++) assertEquals(u[a][c], keep[p[a]][q[c]], "keep[P][:,Q] == U");
+            }
+            float[] mask = l.conv().mask().getArray().toFloatArray();
+            long kept = 0;
+            for (float v : mask) if (v != 0) kept++;
+            int k2 = l.spec().kernel() * l.spec().kernel();
+            assertEquals((long) l.spec().out() * l.spec().in() * k2 / l.groups(), kept, "mask keeps 1/groups");
+            assertTrue(masked != null);
+        }
+    }
+}
