@@ -132,8 +132,11 @@ public final class GroupableLayer {
                 Permutations.inverse(q));
     }
 
-    /** The penalty matrix as a (Cout, Cin, 1, 1) array on {@code device}, cached until P, Q or the level change. */
-    NDArray penalty(Device device) {
+    /**
+     * The penalty matrix as a (Cout, Cin, 1, 1) array on {@code device}, cached in {@code owner} (the model's
+     * manager) until P, Q or the level change.
+     */
+    NDArray penalty(Device device, NDManager owner) {
         NDArray cached = penaltyByDevice.get(device);
         if (cached != null) return cached;
         ConvSpec s = spec();
@@ -142,7 +145,6 @@ public final class GroupableLayer {
         for (int o = 0; o < s.out(); o++) {
             for (int i = 0; i < s.in(); i++) flat[o * s.in() + i] = (float) r[o][i];
         }
-        NDManager owner = conv.weight().getArray().getManager();
         NDArray arr = owner.create(flat, new Shape(s.out(), s.in(), 1, 1)).toDevice(device, false);
         penaltyByDevice.put(device, arr);
         return arr;

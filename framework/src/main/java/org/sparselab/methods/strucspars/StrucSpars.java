@@ -56,6 +56,7 @@ public final class StrucSpars implements Method {
     private LambdaController controller;
     private RunInfo run;
     private Block model;
+    private NDManager modelManager; // owns the cached penalty arrays
     private boolean masked;
     private double intervalStart;
     private long pqUpdates;
@@ -118,7 +119,8 @@ public final class StrucSpars implements Method {
             throw new IllegalStateException("strucspars: the model has no groupable convolution for method.layers "
                     + cfg.layers() + "; build the model with this method's conv factory");
         }
-        try (NDManager scope = firstWeight().getManager().newSubManager()) {
+        modelManager = firstWeight().getManager();
+        try (NDManager scope = modelManager.newSubManager()) {
             ModelProfile profile = Profiler.profile(model, info.inputShape(), scope);
             Map<String, Long> positions = new LinkedHashMap<>();
             for (LayerRow row : profile.layers()) {
@@ -155,15 +157,19 @@ public final class StrucSpars implements Method {
         double lambda = controller.effective(ctx.epochInPhase());
         if (lambda == 0) return Map.of();
         Device device = ctx.predictions().head().getDevice();
-        NDArray total = null;
-        for (GroupableLayer l : layers) {
-            NDArray w = ctx.parameters().getValue(l.conv().weight(), device, true);
-            NDArray term = w.abs().mul(l.penalty(device)).sum();
-            total = total == null ? term : total.add(term);
+        try (NDManager scope = ctx.manager().newSubManager(device)) {
+            NDArray total = null;
+            for (GroupableLayer l : layers) {
+                NDArray r = l.penalty(device, modelManager);
+                NDArray w = ctx.parameters().getValue(l.conv().weight(), device, true);
+                scope.tempAttachAll(w); // |W|·R_g and the sum die with the scope; w returns to its owner
+                NDArray term = w.abs().mul(r).sum();
+                total = total == null ? term : total.add(term);
+            }
+            NDArray penalty = total.mul(lambda); // λ·Σ R_g ⊙ |W|: autograd gives λ·sign(W)·R_g
+            penalty.attach(ctx.manager());
+            return Map.of("strucspars_penalty", penalty);
         }
-        NDArray penalty = total.mul(lambda);
-        penalty.attach(ctx.manager());
-        return Map.of("strucspars_penalty", penalty);
     }
 
     @Override
@@ -174,9 +180,10 @@ public final class StrucSpars implements Method {
         for (Device device : devices(ctx)) {
             for (GroupableLayer l : layers) {
                 NDArray w = ctx.parameters().getValue(l.conv().weight(), device, true);
+                NDArray r = l.penalty(device, modelManager);
                 try (NDManager scope = ctx.manager().newSubManager(device); NDArray g = w.getGradient()) {
                     scope.tempAttachAll(w, g);
-                    g.addi(w.sign().mul(l.penalty(device)).muli(lambda)); // W.grad += λ·sign(W)·R_g
+                    g.addi(w.sign().mul(r).muli(lambda)); // W.grad += λ·sign(W)·R_g
                 }
             }
         }
