@@ -57,11 +57,12 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: 'data' (loader vs ResNet-20 training throughput), 'train' (our trainer vs a bare "
-                + "DJL loop, and native memory per epoch), 'assignment' (StrucSpars' exact assignment solvers).")
+                + "DJL loop, and native memory per epoch), 'assignment' (StrucSpars' exact assignment solvers), 'strucspars' (dense vs deployed "
+                + "grouped ResNet-56 latency).")
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars")
     String what;
 
     @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
@@ -92,7 +93,8 @@ final class BenchCommand implements Callable<Integer> {
             case "data" -> benchData();
             case "train" -> benchTrain();
             case "assignment" -> benchAssignment();
-            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train or assignment, "
+            case "strucspars" -> benchStrucSpars();
+            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment or strucspars, "
                     + "found '" + what + "'");
         };
     }
@@ -116,6 +118,44 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.println("goal: n = 512 in <= 0.3 s (StrucSpars-shaped costs are the realistic case)");
         write("assignment", r);
+        return 0;
+    }
+
+    @Option(names = "--repeats", description = "bench strucspars: timed passes per model and batch (default 30).")
+    int repeats = 30;
+
+    /**
+     * Dense vs deployed StrucSpars ResNet-56 (CIFAR input) at targets 0.3/0.5/0.7 of the MACs, batch 1 and 64: median
+     * and p90 latency, speedup ÷ MACs reduction (goal ≥ 0.8).
+     */
+    @SuppressWarnings("unchecked")
+    private int benchStrucSpars() throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "strucspars");
+        r.put("time", Instant.now().toString());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
+        r.put("model", "resnet56");
+        r.put("input", "3x32x32");
+        Shape sample = new Shape(1, 3, 32, 32);
+        var models = org.sparselab.models.Models.defaults();
+        r.putAll(org.sparselab.methods.strucspars.DeploymentBenchmark.run(f -> models.create("resnet56",
+                new org.sparselab.models.ModelContext(3, 32, 10, f, org.sparselab.nn.ShuffleFactory.fixed())),
+                sample, new double[] {0.3, 0.5, 0.7}, new int[] {1, 64}, Math.max(3, repeats / 3), repeats, 42));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-18s %6s %5s %10s %8s %10s %10s %8s %12s%n", "form", "target", "batch", "MACs",
+                "MACs÷", "median ms", "p90 ms", "speedup", "speedup/MACs÷");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
+            out.printf(Locale.ROOT, "%-18s %6.2f %5d %10d %8.2f %10.3f %10.3f %8.2f %12.2f%n", row.get("form"),
+                    ((Number) row.get("target")).doubleValue(), ((Number) row.get("batch")).intValue(),
+                    ((Number) row.get("macs")).longValue(), ((Number) row.get("macsReduction")).doubleValue(),
+                    ((Number) row.get("medianMs")).doubleValue(), ((Number) row.get("p90Ms")).doubleValue(),
+                    ((Number) row.get("speedup")).doubleValue(),
+                    ((Number) row.get("speedupPerMacsReduction")).doubleValue());
+        }
+        out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
+                + "same convs without the channel gathers");
+        write("strucspars", r);
         return 0;
     }
 

@@ -32,7 +32,8 @@ final class ImageNetResNet {
     static final List<Variant> VARIANTS = List.of(
             new Variant("resnet18", new int[] {2, 2, 2, 2}, false, 11.69),
             new Variant("resnet34", new int[] {3, 4, 6, 3}, false, 21.80),
-            new Variant("resnet50", new int[] {3, 4, 6, 3}, true, 25.56));
+            new Variant("resnet50", new int[] {3, 4, 6, 3}, true, 25.56),
+            new Variant("resnet101", new int[] {3, 4, 23, 3}, true, 44.55));
 
     static void register(ModelRegistry r) {
         VARIANTS.forEach(v -> r.register(v.name(), v.publishedParamsM(), ctx -> build(v, ctx)));

@@ -38,7 +38,7 @@ class ModelRegistryTest {
     @Test
     void defaultsListEveryFamilyOnce() {
         List<String> names = Models.defaults().names();
-        assertEquals(36, names.size());
+        assertEquals(37, names.size());
         assertEquals(names.size(), names.stream().distinct().count());
         for (String n : List.of("resnet20", "resnet110", "resnet18", "resnet50", "vgg16_bn", "mobilenet_v2",
                 "shufflenet_v1_g3_x1_0", "shufflenet_v1_g8_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x2_0")) {

@@ -56,6 +56,7 @@ class ModelsTest {
             Map.entry("resnet20", 272_474L), Map.entry("resnet32", 466_906L), Map.entry("resnet44", 661_338L),
             Map.entry("resnet56", 855_770L), Map.entry("resnet110", 1_730_714L),
             Map.entry("resnet18", 11_689_512L), Map.entry("resnet34", 21_797_672L), Map.entry("resnet50", 25_557_032L),
+            Map.entry("resnet101", 44_549_160L),
             Map.entry("vgg11_bn", 9_231_114L), Map.entry("vgg16_bn", 14_728_266L), Map.entry("vgg19_bn", 20_040_522L),
             Map.entry("mobilenet_v2", 3_504_872L),
             Map.entry("shufflenet_v2_x0_5", 1_366_792L), Map.entry("shufflenet_v2_x1_0", 2_278_604L),

@@ -78,6 +78,14 @@ public final class StrucSpars implements Method {
         return masked;
     }
 
+    /**
+     * Masks now at the bisected threshold for the target, keeping the current P/Q (what the end of the sparsify
+     * phase does, without the shuffle variant); for benchmarks and imports of an already sparsified model.
+     */
+    public void maskAtTarget() {
+        finishSparsification(new LinkedHashMap<>(), "learned");
+    }
+
     /** Marks the model as masked after a caller (a test, an import) set levels and masks layer by layer. */
     void markMaskedForTest() {
         masked = true;
@@ -237,14 +245,14 @@ public final class StrucSpars implements Method {
         reportGroups(s);
         LOG.info("strucspars epoch {}: sparsity {} = {} (target {}), λ {} → {}", ctx.epoch(), metric.configName(),
                 fmt(sparsity), cfg.targetSparsity(), lambdaUsed, controller.lambda());
-        if (ctx.lastEpochOfPhase()) finishSparsification(s);
+        if (ctx.lastEpochOfPhase()) finishSparsification(s, cfg.shuffle());
     }
 
     /**
      * Ends the sparsify phase: bisect the threshold to the target, set levels, mask with P and Q frozen, then apply
      * the shuffle variant ({@code docs/methods/strucspars.md} §1.5, §2.2 ablation).
      */
-    private void finishSparsification(Map<String, Double> s) {
+    private void finishSparsification(Map<String, Double> s, String shuffle) {
         double[][] percents = keptMass();
         threshold = ThresholdSearch.find(t -> metric.sparsity(layers,
                 i -> layers.get(i).hierarchy().level(percents[i], t, cfg.groupLevelQuirk())),
@@ -253,7 +261,6 @@ public final class StrucSpars implements Method {
             GroupableLayer l = layers.get(i);
             l.setLevel(l.hierarchy().level(percents[i], threshold, cfg.groupLevelQuirk()));
         }
-        String shuffle = cfg.shuffle();
         if (!shuffle.equals("learned") && !shuffle.equals("fromscratch")) replacePermutations(shuffle);
         for (GroupableLayer l : layers) l.applyMask();
         masked = true;

@@ -1,0 +1,91 @@
+package org.sparselab.methods.strucspars;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.sparselab.methods.RunInfo;
+import org.sparselab.metrics.Latency;
+import org.sparselab.metrics.Profiler;
+import org.sparselab.nn.ConvFactory;
+
+/**
+ * Dense vs deployed StrucSpars model latency: for each target, the groupable convs get levels from the threshold
+ * bisection on the {@code macs} metric (random weights: latency depends on the structure only) and random P/Q, then
+ * the model is exported to real group convs with gathers and timed against the dense model in the same process.
+ *
+ * <p>Reports speedup ÷ MACs reduction (the issue's goal ≥ 0.8) and, as a diagnostic, the same grouped model with
+ * identity permutations (no gathers), which isolates what the gathers cost.
+ */
+public final class DeploymentBenchmark {
+    private DeploymentBenchmark() {}
+
+    /**
+     * @param build builds the architecture with the given conv factory (uninitialised)
+     * @param sample one input sample's shape, (1, C, H, W)
+     */
+    public static Map<String, Object> run(Function<ConvFactory, Block> build, Shape sample, double[] targets,
+            int[] batches, int warmup, int repeats, long seed) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block dense = build.apply(ConvFactory.dense());
+            dense.initialize(manager, DataType.FLOAT32, sample);
+            long denseMacs = Profiler.profile(dense, sample, manager).macs();
+            Map<Integer, Latency.Stats> denseLatency = new LinkedHashMap<>();
+            for (int b : batches) denseLatency.put(b, Latency.measure(dense, sample, b, warmup, repeats, manager));
+            for (int b : batches) rows.add(row("dense", 0, b, denseMacs, denseMacs, denseLatency.get(b),
+                    denseLatency.get(b)));
+            for (double target : targets) {
+                for (boolean gathers : new boolean[] {true, false}) {
+                    StrucSpars method = (StrucSpars) org.sparselab.config.ConfigLoader.parse(
+                            "{name: strucspars, sparsity_metric: macs, target_sparsity: " + target + "}",
+                            StrucSparsConfig.class).config().create();
+                    Block masked = build.apply(method.convFactory());
+                    masked.initialize(manager, DataType.FLOAT32, sample);
+                    method.attach(masked, RunInfo.inference(sample));
+                    Random rng = new Random(seed);
+                    if (gathers) {
+                        for (GroupableLayer l : method.layers()) {
+                            l.setState(Permutations.random(l.spec().out(), rng),
+                                    Permutations.random(l.spec().in(), rng), 1);
+                        }
+                    }
+                    method.maskAtTarget();
+                    Block deployed = method.export(masked, build);
+                    long macs = Profiler.profile(deployed, sample, manager).macs();
+                    for (int b : batches) {
+                        rows.add(row(gathers ? "grouped" : "grouped_no_gather", target, b, denseMacs, macs,
+                                denseLatency.get(b), Latency.measure(deployed, sample, b, warmup, repeats, manager)));
+                    }
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("warmup", warmup);
+        out.put("repeats", repeats);
+        out.put("seed", seed);
+        out.put("rows", rows);
+        return out;
+    }
+
+    private static Map<String, Object> row(String form, double target, int batch, long denseMacs, long macs,
+            Latency.Stats dense, Latency.Stats s) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("form", form);
+        r.put("target", target);
+        r.put("batch", batch);
+        r.put("macs", macs);
+        r.put("macsReduction", (double) denseMacs / macs);
+        r.put("medianMs", s.medianMs());
+        r.put("p90Ms", s.p90Ms());
+        r.put("speedup", dense.medianMs() / s.medianMs());
+        r.put("speedupPerMacsReduction", dense.medianMs() / s.medianMs() / ((double) denseMacs / macs));
+        return r;
+    }
+}
