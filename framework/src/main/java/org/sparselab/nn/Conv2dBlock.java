@@ -24,12 +24,20 @@ public final class Conv2dBlock extends AbstractBlock implements CostedLayer {
     private Conv2dBlock(Builder b) {
         super(VERSION);
         spec = b.spec;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(spec.weightShape()).optInitializer(b.initializer).build());
-        bias = spec.bias()
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optShape(new Shape(spec.out())).optInitializer(Initializer.ZEROS).build())
-                : null;
+        weight = addParameter(weightParameter(spec, b.initializer));
+        bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
+    }
+
+    /** The conv weight parameter, shape (out, in/groups, k, k): shared by every conv block so all save alike. */
+    static Parameter weightParameter(ConvSpec spec, Initializer init) {
+        return Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).optShape(spec.weightShape())
+                .optInitializer(init).build();
+    }
+
+    /** The conv bias parameter (zeros), shape (out). */
+    static Parameter biasParameter(ConvSpec spec) {
+        return Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).optShape(new Shape(spec.out()))
+                .optInitializer(Initializer.ZEROS).build();
     }
 
     public static Builder builder() {

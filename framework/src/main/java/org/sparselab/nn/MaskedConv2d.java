@@ -32,14 +32,10 @@ public final class MaskedConv2d extends AbstractBlock implements CostedLayer {
     public MaskedConv2d(ConvSpec spec, Initializer weightInit) {
         super(VERSION);
         this.spec = spec;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(spec.weightShape()).optInitializer(weightInit).build());
+        weight = addParameter(Conv2dBlock.weightParameter(spec, weightInit));
         mask = addParameter(Parameter.builder().setName("mask").setType(Parameter.Type.OTHER)
                 .optShape(spec.weightShape()).optInitializer(Initializer.ONES).optRequiresGrad(false).build());
-        bias = spec.bias()
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optShape(new Shape(spec.out())).optInitializer(Initializer.ZEROS).build())
-                : null;
+        bias = spec.bias() ? addParameter(Conv2dBlock.biasParameter(spec)) : null;
     }
 
     public ConvSpec spec() {

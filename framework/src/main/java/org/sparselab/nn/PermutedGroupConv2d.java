@@ -39,12 +39,8 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
         this.spec = grouped;
         this.inputOrder = isIdentity(inputOrder) ? null : inputOrder.clone();
         this.outputOrder = isIdentity(outputOrder) ? null : outputOrder.clone();
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(spec.weightShape()).optInitializer(Init.kaimingNormalFanOut()).build());
-        bias = spec.bias()
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optShape(new Shape(spec.out())).optInitializer(Initializer.ZEROS).build())
-                : null;
+        weight = addParameter(Conv2dBlock.weightParameter(spec, Init.kaimingNormalFanOut()));
+        bias = spec.bias() ? addParameter(Conv2dBlock.biasParameter(spec)) : null;
     }
 
     public ConvSpec spec() {

@@ -72,7 +72,7 @@ class ModelsTest {
     }
 
     static boolean imageNetModel(String name) {
-        return name.matches("resnet(18|34|50)|mobilenet_v2|shufflenet_.*");
+        return name.matches("resnet(18|34|50|101)|mobilenet_v2|shufflenet_.*");
     }
 
     @ParameterizedTest

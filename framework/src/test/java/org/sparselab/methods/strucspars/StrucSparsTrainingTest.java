@@ -69,31 +69,16 @@ class StrucSparsTrainingTest {
         try (DataModule data = data(batch); Model model = Model.newInstance("t", Device.cpu())) {
             model.setBlock(net(method.convFactory()));
             // Weights after the first optimizer step (before any end-of-phase masking) go to weightsOut.
-            var spy = new org.sparselab.train.TrainingHooks() {
-                @Override
-                public Map<String, ai.djl.ndarray.NDArray> extraLosses(org.sparselab.train.StepContext ctx) {
-                    return method.extraLosses(ctx);
-                }
-
-                @Override
-                public void afterBackward(org.sparselab.train.StepContext ctx) {
-                    method.afterBackward(ctx);
-                }
-
+            var spy = new Spy(method) {
                 @Override
                 public void afterStep(org.sparselab.train.StepContext ctx) {
-                    method.afterStep(ctx);
+                    super.afterStep(ctx);
                     if (weightsOut != null && ctx.step() == 0) {
                         for (GroupableLayer l : method.layers()) {
                             weightsOut.put(l.path(), l.conv().weight().getArray().toFloatArray());
                             weightsOut.put(l.path() + "@penalty", toFloat(l.penaltyMatrix()));
                         }
                     }
-                }
-
-                @Override
-                public void endOfEpoch(EpochContext ctx) {
-                    method.endOfEpoch(ctx);
                 }
             };
             var loop = new TrainLoop(model, new Device[] {Device.cpu()}, data, phases, spy, null, "sha", 5, sink,
@@ -187,20 +172,10 @@ class StrucSparsTrainingTest {
         List<TrainLoop.Phase> phases = List.of(phase("sparsify", 2, 16, 0.9, 0), phase("finetune", 2, 16, 0.9, 1e-3));
         try (DataModule data = data(16); Model model = Model.newInstance("t", Device.cpu())) {
             model.setBlock(net(method.convFactory()));
-            var hooks = new org.sparselab.train.TrainingHooks() {
-                @Override
-                public void afterBackward(org.sparselab.train.StepContext ctx) {
-                    method.afterBackward(ctx);
-                }
-
-                @Override
-                public void afterStep(org.sparselab.train.StepContext ctx) {
-                    method.afterStep(ctx);
-                }
-
+            var hooks = new Spy(method) {
                 @Override
                 public void endOfEpoch(EpochContext ctx) {
-                    method.endOfEpoch(ctx);
+                    super.endOfEpoch(ctx);
                     if (ctx.phase().equals("sparsify") && ctx.lastEpochOfPhase()) {
                         for (GroupableLayer l : method.layers()) {
                             atMasking.put(l.path(), new int[][] {l.p(), l.q(), {l.level()}});
@@ -239,5 +214,34 @@ class StrucSparsTrainingTest {
         float m = Float.NEGATIVE_INFINITY;
         for (float v : a) m = Math.max(m, v);
         return m;
+    }
+
+    /** Passes every hook through to the method; tests override one to look at the state around it. */
+    private static class Spy implements org.sparselab.train.TrainingHooks {
+        final StrucSpars method;
+
+        Spy(StrucSpars method) {
+            this.method = method;
+        }
+
+        @Override
+        public Map<String, ai.djl.ndarray.NDArray> extraLosses(org.sparselab.train.StepContext ctx) {
+            return method.extraLosses(ctx);
+        }
+
+        @Override
+        public void afterBackward(org.sparselab.train.StepContext ctx) {
+            method.afterBackward(ctx);
+        }
+
+        @Override
+        public void afterStep(org.sparselab.train.StepContext ctx) {
+            method.afterStep(ctx);
+        }
+
+        @Override
+        public void endOfEpoch(EpochContext ctx) {
+            method.endOfEpoch(ctx);
+        }
     }
 }
