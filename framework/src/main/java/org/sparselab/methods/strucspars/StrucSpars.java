@@ -91,6 +91,11 @@ public final class StrucSpars implements Method {
         masked = true;
     }
 
+    /** How many P/Q updates ran so far (initial, per step, per epoch). */
+    long permutationUpdates() {
+        return pqUpdates;
+    }
+
     public double lambda() {
         return controller == null ? 0 : controller.lambda();
     }

@@ -135,6 +135,18 @@ class StrucSparsTrainingTest {
     }
 
     @Test
+    void permutationsRefreshEveryNStepsWhenAsked() throws IOException {
+        // 64 images / batch 16 = 4 steps per epoch, 2 epochs: the initial update, one every 3 steps (steps 3 and 6
+        // of 8, counted in the phase), none per epoch.
+        String yaml = "{name: strucspars, pq_epoch_iters: 0, pq_step_interval: 3, pq_step_iters: 2}";
+        StrucSpars m = train(yaml, List.of(phase("sparsify", 2, 16, 0.9, 0)), 16, x -> {}, null);
+        assertEquals(3, m.permutationUpdates());
+        StrucSpars perEpoch = train("{name: strucspars, pq_epoch_iters: 4}", List.of(phase("sparsify", 2, 16, 0.9, 0)),
+                16, x -> {}, null);
+        assertEquals(3, perEpoch.permutationUpdates(), "initial + one per epoch");
+    }
+
+    @Test
     void gradientAndLossModesGiveTheSameUpdateThroughMomentum() throws IOException {
         String common = "{warmup_epochs: 0, initial_lambda: 0.02, delta_lambda: 0.001, target_sparsity: 0.5, ";
         List<TrainLoop.Phase> phases = List.of(phase("sparsify", 2, 16, 0.9, 0));
