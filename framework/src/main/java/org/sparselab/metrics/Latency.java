@@ -20,24 +20,39 @@ public final class Latency {
 
     public static Stats measure(Block block, Shape sampleShape, int batch, int warmup, int repeats,
             NDManager manager) {
+        return interleaved(java.util.List.of(block), sampleShape, batch, warmup, repeats, manager).get(0);
+    }
+
+    /**
+     * Times several blocks on the same input, one pass of each per round, so load changes on a shared machine hit
+     * all of them alike and their ratios stay meaningful.
+     */
+    public static java.util.List<Stats> interleaved(java.util.List<Block> blocks, Shape sampleShape, int batch,
+            int warmup, int repeats, NDManager manager) {
         if (repeats <= 0) throw new IllegalArgumentException("repeats must be positive");
-        double[] ms = new double[repeats];
+        double[][] ms = new double[blocks.size()][repeats];
         try (NDManager scope = manager.newSubManager()) {
             Shape shape = new Shape(batch, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3));
             NDArray x = scope.randomNormal(shape);
             ParameterStore ps = new ParameterStore(scope, false);
             for (int i = 0; i < warmup + repeats; i++) {
-                try (NDManager pass = scope.newSubManager()) {
-                    pass.tempAttachAll(x); // activations die with the pass; x returns to scope
-                    long t0 = System.nanoTime();
-                    NDList out = block.forward(ps, new NDList(x), false);
-                    out.head().toFloatArray(); // wait for the result
-                    if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                for (int k = 0; k < blocks.size(); k++) {
+                    try (NDManager pass = scope.newSubManager()) {
+                        pass.tempAttachAll(x); // activations die with the pass; x returns to scope
+                        long t0 = System.nanoTime();
+                        NDList out = blocks.get(k).forward(ps, new NDList(x), false);
+                        out.head().toFloatArray(); // wait for the result
+                        if (i >= warmup) ms[k][i - warmup] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
             }
         }
-        Arrays.sort(ms);
-        return new Stats(batch, repeats, percentile(ms, 0.5), percentile(ms, 0.9), ms[0]);
+        java.util.List<Stats> stats = new java.util.ArrayList<>();
+        for (double[] m : ms) {
+            Arrays.sort(m);
+            stats.add(new Stats(batch, repeats, percentile(m, 0.5), percentile(m, 0.9), m[0]));
+        }
+        return stats;
     }
 
     /** Linear-interpolated percentile of sorted values. */

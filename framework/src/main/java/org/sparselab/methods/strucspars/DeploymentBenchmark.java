@@ -16,7 +16,8 @@ import org.sparselab.metrics.Profiler;
 import org.sparselab.nn.ConvFactory;
 
 /**
- * Dense vs deployed StrucSpars model latency: for each target, the groupable convs get levels from the threshold
+ * Dense vs deployed StrucSpars model latency, timed interleaved (one pass of each per round) so machine load
+ * affects both alike: for each target, the groupable convs get levels from the threshold
  * bisection on the {@code macs} metric (random weights: latency depends on the structure only) and random P/Q, then
  * the model is exported to real group convs with gathers and timed against the dense model in the same process.
  *
@@ -37,32 +38,32 @@ public final class DeploymentBenchmark {
             Block dense = build.apply(ConvFactory.dense());
             dense.initialize(manager, DataType.FLOAT32, sample);
             long denseMacs = Profiler.profile(dense, sample, manager).macs();
-            Map<Integer, Latency.Stats> denseLatency = new LinkedHashMap<>();
-            for (int b : batches) denseLatency.put(b, Latency.measure(dense, sample, b, warmup, repeats, manager));
-            for (int b : batches) rows.add(row("dense", 0, b, denseMacs, denseMacs, denseLatency.get(b),
-                    denseLatency.get(b)));
             for (double target : targets) {
-                for (boolean gathers : new boolean[] {true, false}) {
-                    StrucSpars method = (StrucSpars) org.sparselab.config.ConfigLoader.parse(
-                            "{name: strucspars, sparsity_metric: macs, target_sparsity: " + target + "}",
-                            StrucSparsConfig.class).config().create();
-                    Block masked = build.apply(method.convFactory());
-                    masked.initialize(manager, DataType.FLOAT32, sample);
-                    method.attach(masked, RunInfo.inference(sample));
-                    Random rng = new Random(seed);
-                    if (gathers) {
-                        for (GroupableLayer l : method.layers()) {
-                            l.setState(Permutations.random(l.spec().out(), rng),
-                                    Permutations.random(l.spec().in(), rng), 1);
-                        }
-                    }
-                    method.maskAtTarget();
-                    Block deployed = method.export(masked, build);
-                    long macs = Profiler.profile(deployed, sample, manager).macs();
-                    for (int b : batches) {
-                        rows.add(row(gathers ? "grouped" : "grouped_no_gather", target, b, denseMacs, macs,
-                                denseLatency.get(b), Latency.measure(deployed, sample, b, warmup, repeats, manager)));
-                    }
+                StrucSpars method = (StrucSpars) org.sparselab.config.ConfigLoader.parse(
+                        "{name: strucspars, sparsity_metric: macs, target_sparsity: " + target + "}",
+                        StrucSparsConfig.class).config().create();
+                Block masked = build.apply(method.convFactory());
+                masked.initialize(manager, DataType.FLOAT32, sample);
+                method.attach(masked, RunInfo.inference(sample));
+                Random rng = new Random(seed);
+                for (GroupableLayer l : method.layers()) {
+                    l.setState(Permutations.random(l.spec().out(), rng), Permutations.random(l.spec().in(), rng), 1);
+                }
+                method.maskAtTarget();
+                Block deployed = method.export(masked, build);
+                long macs = Profiler.profile(deployed, sample, manager).macs();
+                // The same levels with identity permutations: the same group convs without the gathers.
+                for (GroupableLayer l : method.layers()) {
+                    l.setState(Permutations.identity(l.spec().out()), Permutations.identity(l.spec().in()),
+                            l.level());
+                }
+                Block noGather = method.export(masked, build);
+                for (int b : batches) {
+                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, noGather), sample, b, warmup,
+                            repeats, manager);
+                    rows.add(row("dense", target, b, denseMacs, denseMacs, t.get(0), t.get(0)));
+                    rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(1)));
+                    rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(2)));
                 }
             }
         }
