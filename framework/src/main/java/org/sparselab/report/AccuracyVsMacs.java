@@ -66,6 +66,8 @@ public final class AccuracyVsMacs {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         c.getStyler().setErrorBarsColorSeriesColor(true);
         c.getStyler().setMarkerSize(10);
+        c.getStyler().setXAxisDecimalPattern("#,##0.##");
+        c.getStyler().setYAxisDecimalPattern("0.#");
         Map<String, List<Point>> bySeries = new LinkedHashMap<>();
         for (Point p : points) bySeries.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p);
         for (Map.Entry<String, List<Point>> e : bySeries.entrySet()) {

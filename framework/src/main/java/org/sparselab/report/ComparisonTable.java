@@ -102,7 +102,7 @@ public final class ComparisonTable {
                 + "↓: the dense baseline's count divided by this row's (without a baseline: the model's own dense "
                 + "count). MACs, not FLOPs (1 MAC = 2 FLOPs).");
         if (groups.duplicates() > 0) {
-            notes.add(groups.duplicates() + " run(s) left out: another run had the same config hash (the latest "
+            notes.add(groups.duplicates() + " run(s) left out: a later run had the same setting and seed (the latest "
                     + "counts).");
         }
         if (paper != null) {

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * <p>Grouping by the whole config, not by a few named keys, means runs that differ in anything else (a learning
  * rate, a shuffle type) are never averaged together as if they were seeds; such differences become the group's
- * variant label. Runs with the same config hash (the same config and seed run twice) count once: the latest.
+ * variant label. Runs of the same setting and seed (the same config run twice) count once: the latest.
  *
  * <p>Dense baseline of a group ("same protocol"): the group of the baseline method with the same model and dataset;
  * when there are several, the one that shares the most other config values with the group (the first on ties).
@@ -137,7 +137,7 @@ public final class RunGroups {
     public RunGroups(RunTable runs, ReportConfig cfg) {
         this.runs = runs;
         this.cfg = cfg;
-        List<Integer> kept = dedupe(runs);
+        List<Integer> kept = dedupe();
         this.duplicates = runs.size() - kept.size();
         Map<Map<String, String>, Group> byKey = new LinkedHashMap<>();
         for (int row : kept) {
@@ -164,7 +164,7 @@ public final class RunGroups {
         return cfg;
     }
 
-    /** Runs left out because another run had the same config hash. */
+    /** Runs left out because a later run had the same setting and seed. */
     public int duplicates() {
         return duplicates;
     }
@@ -270,23 +270,21 @@ public final class RunGroups {
         return s;
     }
 
-    /** The latest run (by start time) of each config hash, in table order; runs without a hash are all kept. */
-    private static List<Integer> dedupe(RunTable runs) {
+    /**
+     * The latest run (by start time) of each setting and seed, in table order: the same config run twice (again by
+     * hand, or in a second sweep whose runs differ only in name and parent run) counts once.
+     */
+    private List<Integer> dedupe() {
         Map<String, Integer> latest = new LinkedHashMap<>();
-        List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
-            String hash = runs.text(i, RunTable.CONFIG_SHA256);
-            if (hash == null) {
-                kept.add(i);
-                continue;
-            }
-            Integer prev = latest.get(hash);
+            String key = settings(i) + "|seed=" + runs.text(i, RunTable.PARAMS + "seed");
+            Integer prev = latest.get(key);
             String t = Objects.toString(runs.text(i, RunTable.START_TIME), "");
             if (prev == null || t.compareTo(Objects.toString(runs.text(prev, RunTable.START_TIME), "")) > 0) {
-                latest.put(hash, i);
+                latest.put(key, i);
             }
         }
-        kept.addAll(latest.values());
+        List<Integer> kept = new ArrayList<>(latest.values());
         kept.sort(Integer::compare);
         return kept;
     }

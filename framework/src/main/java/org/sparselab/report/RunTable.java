@@ -212,6 +212,7 @@ public final class RunTable {
         Map<String, String> params = ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG)));
         params.forEach((k, v) -> row.put(PARAMS + k, v));
 
+        // From the summary first (records without metrics.csv); metrics.csv below has the last word.
         Map<String, Object> fin = map(s.get("final"));
         fin.forEach((split, m) -> splitMetrics(row, split, map(m)));
         if (s.get("test") instanceof Map<?, ?> test) splitMetrics(row, "test", (Map<String, Object>) test);
@@ -230,8 +231,13 @@ public final class RunTable {
         double latency = latencyMs(s);
         if (!Double.isNaN(latency)) row.put(METRICS + "latency_ms", latency);
         if (Files.exists(runDir.resolve(RunRecorder.METRICS))) {
-            List<EpochMetrics> history = RunRecorder.readMetrics(runDir);
-            for (EpochMetrics m : history) if (m.split().equals("train")) row.put(METRICS + "lr", m.lr());
+            // The last row of each split: exactly the latest value of the metric the run logged to MLflow.
+            for (EpochMetrics m : RunRecorder.readMetrics(runDir)) {
+                row.put(METRICS + m.split() + "_loss", m.loss());
+                row.put(METRICS + m.split() + "_top1", m.top1());
+                row.put(METRICS + m.split() + "_top5", m.top5());
+                if (m.split().equals("train")) row.put(METRICS + "lr", m.lr());
+            }
         }
         for (RunRecorder.Scalar sc : RunRecorder.readScalars(runDir)) row.put(METRICS + sc.name(), sc.value());
 

@@ -72,14 +72,14 @@ public final class StudyReport {
         List<AccuracyVsMacs.Point> points = AccuracyVsMacs.points(groups);
         for (String ext : Figure.FORMATS) {
             Path f = dir.resolve("accuracy_vs_macs." + ext);
-            AccuracyVsMacs.write(points, ctx.title() + ": top-1 vs effective MACs", f);
+            AccuracyVsMacs.write(points, "top-1 vs effective MACs per image", f);
             files.add(f);
         }
         Map<String, List<EpochMetrics>> curves = curves(groups);
         if (!curves.isEmpty()) {
             for (String ext : Figure.FORMATS) {
                 Path f = dir.resolve("curves." + ext);
-                TrainingCurves.writeRuns(curves, ctx.title(), f);
+                TrainingCurves.writeRuns(curves, "runs", f);
                 files.add(f);
             }
         }

@@ -88,6 +88,7 @@ public final class TrainingCurves {
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setYAxisDecimalPattern(yTitle.startsWith("top-1") ? "0.#" : "0.###");
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         return c;
     }

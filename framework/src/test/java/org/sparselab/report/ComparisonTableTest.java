@@ -32,7 +32,7 @@ class ComparisonTableTest {
         runs.run("none", "resnet20", 0, 0.80).latency(10).hash("a".repeat(64)).started("2026-01-01T00:00:01Z").write();
         runs.run("none", "resnet20", 1, 0.82).latency(10).write();
         runs.run("none", "resnet20", 2, 0.84).latency(10).write();
-        // The same config as seed 0 run again later: counted once.
+        // The same setting and seed run again later (here even with the same hash): counted once.
         runs.run("none", "resnet20", 0, 0.80).latency(10).hash("a".repeat(64)).started("2026-01-02T00:00:00Z").write();
         // StrucSpars at 0.5 on ResNet-20: 79, 80, 81 % -> 80.00 ± 1.00; half the params and MACs; 4 ms.
         for (int s = 0; s < 3; s++) {
