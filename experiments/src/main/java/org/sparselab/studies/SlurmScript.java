@@ -47,6 +47,7 @@ public final class SlurmScript {
     public static Path write(Path sweepDir, String name, List<Path> configs, List<Integer> run, Path projectDir,
             Options o) throws IOException {
         Path file = sweepDir.resolve(FILE);
+        java.nio.file.Files.createDirectories(sweepDir.resolve("logs")); // Slurm does not create --output's directory
         AtomicFiles.write(file, content(sweepDir, name, configs, run, projectDir, o));
         file.toFile().setExecutable(true);
         return file;

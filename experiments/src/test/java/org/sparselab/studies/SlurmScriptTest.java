@@ -50,6 +50,7 @@ class SlurmScriptTest {
                 "exec ./sparselab run \"$CONFIG\" --idempotent --no-progress", "export SPARSELAB_NO_BUILD=1")) {
             assertTrue(s.contains(line + "\n") || s.contains(line + "  "), line + " in\n" + s);
         }
+        assertTrue(Files.isDirectory(o.dir().resolve("logs")), "Slurm does not create the --output directory");
         // #SBATCH lines must all come before the first command, or sbatch ignores them.
         int firstCommand = s.indexOf("set -euo pipefail");
         assertTrue(s.lastIndexOf("#SBATCH") < firstCommand);
