@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,16 +20,8 @@ import org.sparselab.tracking.RunRecorder;
 class StudiesCliTest {
     @TempDir Path dir;
 
-    record Result(int code, String out, String err) {}
-
-    private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliResult cli(String... args) {
+        return CliResult.of(args);
     }
 
     private Path config(String sweep) throws IOException {
@@ -50,7 +40,7 @@ class StudiesCliTest {
     @Test
     void sweepRunsChildProcessesUnderOneParentThenSkipsAndReports() throws IOException {
         Path f = config("sweep:\n  grid: {train.optimizer.lr: [0.1, 0.05]}\n");
-        Result r = cli("sweep", f.toString(), "--workers", "2", "--threads", "1");
+        CliResult r = cli("sweep", f.toString(), "--workers", "2", "--threads", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         Path sweepDir = dir.resolve("runs/clisweep/sweeps/clisweep");
         SweepManifest.Data m = SweepManifest.read(sweepDir);
@@ -69,31 +59,31 @@ class StudiesCliTest {
         for (Path t : parentTags) assertEquals(m.parentRunId(), Files.readString(t));
         assertEquals(List.of("sweep", f.toString(), "--workers", "2", "--threads", "1"), m.command());
 
-        Result again = cli("sweep", f.toString(), "--workers", "2");
+        CliResult again = cli("sweep", f.toString(), "--workers", "2");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("2 point(s), 0 to run"), again.out());
 
-        Result dry = cli("sweep", f.toString(), "--dry-run", "--seeds", "2");
+        CliResult dry = cli("sweep", f.toString(), "--dry-run", "--seeds", "2");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("4 point(s)") && dry.out().contains("train.optimizer.lr=0.05 seed=1"), dry.out());
 
-        Result rep = cli("report", sweepDir.toString(), "--ablation", "train.optimizer.lr");
+        CliResult rep = cli("report", sweepDir.toString(), "--ablation", "train.optimizer.lr");
         assertEquals(0, rep.code(), rep.err());
         assertTrue(rep.out().startsWith("| method | variant | model | dataset | n | top-1 (%) |"), rep.out());
         for (String file : List.of("index.md", "comparison.tex", "ablation.html", "accuracy_vs_macs.svg")) {
             assertTrue(Files.exists(sweepDir.resolve("report").resolve(file)), file);
         }
-        Result all = cli("report", dir.resolve("runs").toString(), "--out", dir.resolve("r2").toString(),
+        CliResult all = cli("report", dir.resolve("runs").toString(), "--out", dir.resolve("r2").toString(),
                 "--format", "md,csv");
         assertEquals(0, all.code(), all.err());
         assertTrue(Files.exists(dir.resolve("r2/comparison.csv")) && !Files.exists(dir.resolve("r2/comparison.tex")));
-        Result store = cli("report", "--mlflow", dir.resolve("mlruns").toString(), "--experiment", "clisweep",
+        CliResult store = cli("report", "--mlflow", dir.resolve("mlruns").toString(), "--experiment", "clisweep",
                 "--out", dir.resolve("r3").toString());
         assertEquals(0, store.code(), store.err());
         assertTrue(store.out().contains("| none | lr=0.05 |"), store.out());
     }
 
-    private void assertOneLineError(Result r, String expected) {
+    private void assertOneLineError(CliResult r, String expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("error: " + expected), r.err());

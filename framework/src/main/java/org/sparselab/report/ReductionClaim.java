@@ -1,6 +1,5 @@
 package org.sparselab.report;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.Check;
@@ -26,16 +25,10 @@ public record ReductionClaim(
 
     @Override
     public Verdict check(RunGroups groups) {
-        List<RunGroups.Group> chosen = groups.select(select);
-        if (chosen.isEmpty()) return Verdict.missing(text, "no finished runs match " + select);
-        List<String> details = new ArrayList<>();
-        boolean pass = true;
-        for (RunGroups.Group g : chosen) {
+        return Verdict.everySelected(text, groups, select, g -> {
             double factor = ComparisonTable.reduction(groups, g, quantity);
-            if (Double.isNaN(factor)) return Verdict.missing(text, "no " + quantity + " counts for " + g.label());
-            pass &= factor >= atLeast;
-            details.add(g.label() + ": " + Format.number(factor, 2) + "×");
-        }
-        return Verdict.of(text, pass, String.join("; ", details) + " (needed ≥ " + Format.number(atLeast, 2) + "×)");
+            if (Double.isNaN(factor)) return Verdict.Part.missing("no " + quantity + " counts for " + g.label());
+            return Verdict.Part.of(factor >= atLeast, g.label() + ": " + Format.number(factor, 2) + "×");
+        }, "", "; ", " (needed ≥ " + Format.number(atLeast, 2) + "×)");
     }
 }

@@ -1,6 +1,5 @@
 package org.sparselab.report;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.Check;
@@ -30,24 +29,18 @@ public record WithinClaim(
 
     @Override
     public Verdict check(RunGroups groups) {
-        List<RunGroups.Group> chosen = groups.select(select);
-        if (chosen.isEmpty()) return Verdict.missing(text, "no finished runs match " + select);
-        List<String> details = new ArrayList<>();
-        boolean pass = true;
-        for (RunGroups.Group g : chosen) {
+        return Verdict.everySelected(text, groups, select, g -> {
             RunGroups.Group ref = reference == null ? groups.baselineOf(g) : closest(groups.select(reference), g);
             if (ref == null) {
-                return Verdict.missing(text, "no reference runs for " + g.label()
+                return Verdict.Part.missing("no reference runs for " + g.label()
                         + (reference == null ? " (no dense baseline with the same model and dataset)" : ""));
             }
             Stats a = g.accuracyPct();
             Stats b = ref.accuracyPct();
             Stats.Difference d = a.minus(b);
-            pass &= d.value() >= -tolerance;
-            details.add(Format.delta(d) + " pt (" + Format.describe(g, a) + " vs " + Format.describe(ref, b) + ")");
-        }
-        return Verdict.of(text, pass, "Δ = " + String.join("; Δ = ", details) + "; tolerance "
-                + Format.number(tolerance, 1) + " pt");
+            return Verdict.Part.of(d.value() >= -tolerance, Format.delta(d) + " pt (" + Format.describe(g, a)
+                    + " vs " + Format.describe(ref, b) + ")");
+        }, "Δ = ", "; Δ = ", "; tolerance " + Format.number(tolerance, 1) + " pt");
     }
 
     /** Of the reference candidates, the one with the same model and dataset as {@code g}, else the first. */
