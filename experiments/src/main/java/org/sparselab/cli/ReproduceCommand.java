@@ -29,6 +29,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "Write the report from the runs there are; run nothing.")
     boolean reportOnly;
 
+    @Option(names = "--dry-run", description = "List the suite's points and what would happen to each; write nothing.")
+    boolean dryRun;
+
     @Mixin
     WorkerOptions workers;
 
@@ -39,12 +42,13 @@ final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path project = Path.of("").toAbsolutePath();
         Path file = suite != null ? suite : Reproduction.suiteFile(project, method);
-        SweepRunner.Options o = workers.options(false);
+        SweepRunner.Options o = workers.options(dryRun);
         List<String> command = spec.commandLine().getParseResult().originalArgs();
         Reproduction.Result r = new Reproduction(project, System.getenv(), Runs.pipeline()::validate,
                 spec.commandLine().getOut()).run(file, reportOnly, o,
                 new ProcessExecutor(ProcessExecutor.launcherOf(Main.class, o.threads()), project, o.threads()),
                 command);
+        if (dryRun) return 0;
         if (r.sweep() != null && !r.sweep().complete()) {
             spec.commandLine().getErr().printf("warning: not every run FINISHED (%s); the report uses those that "
                     + "did%n", r.sweep().counts());

@@ -107,6 +107,9 @@ public final class ProcessExecutor implements PointExecutor {
         live.add(p);
         try {
             return p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroy(); // the sweep is being stopped: the child marks its run KILLED and can be resumed
+            throw e;
         } finally {
             live.remove(p);
         }

@@ -84,8 +84,8 @@ public final class Reproduction {
     }
 
     /**
-     * Runs the suite's sweep (unless {@code reportOnly}) and writes the report from the runs its manifest lists.
-     * {@code command} is recorded in the manifest and the report.
+     * Runs the suite's sweep (unless {@code reportOnly}) and writes the report from the runs its manifest lists;
+     * with a dry run only lists the points. {@code command} is recorded in the manifest and the report.
      */
     public Result run(Path suiteFile, boolean reportOnly, SweepRunner.Options options, PointExecutor executor,
             List<String> command) throws IOException {
@@ -99,6 +99,7 @@ public final class Reproduction {
             sweepDir = plan.expand(null, env, validate).sweepDir(projectDir);
         } else {
             sweep = runner.run(plan, command, options, executor);
+            if (options.dryRun()) return new Result(sweep, null);
             sweepDir = sweep.dir();
         }
         SweepManifest.Data manifest = SweepManifest.read(sweepDir);

@@ -46,7 +46,7 @@ class ReproductionTest {
         Path suite = suite();
         assertEquals(suite, Reproduction.suiteFile(project, "tiny"));
         RunPipeline pipeline = new RunPipeline(project, DataEnvironment.isolated(project), Map.of());
-        InProcessExecutor ex = new InProcessExecutor(pipeline);
+        InProcessExecutor ex = InProcessExecutor.forTests(pipeline);
         StringWriter out = new StringWriter();
         Reproduction r = new Reproduction(project, Map.of(), pipeline::validate, new PrintWriter(out, true));
         SweepRunner.Options o = new SweepRunner.Options(1, 1, false, false);
@@ -92,7 +92,7 @@ class ReproductionTest {
         assertTrue(page.contains("| " + v.get(2).claim() + " | **" + v.get(2).result().word() + "** |"), page);
 
         // Again: everything has finished, nothing trains; the report is rebuilt from the same runs.
-        InProcessExecutor again = new InProcessExecutor(pipeline);
+        InProcessExecutor again = InProcessExecutor.forTests(pipeline);
         Reproduction.Result second = r.run(suite, false, o, again, List.of("reproduce", "tiny"));
         assertEquals(0, again.calls.get());
         assertEquals(result.report().comparison().data().doubleColumn("top1_mean_pct").asList(),
@@ -100,6 +100,22 @@ class ReproductionTest {
         Reproduction.Result reportOnly = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
         assertEquals(null, reportOnly.sweep());
         assertEquals(0, again.calls.get());
+    }
+
+    @Test
+    void aDryRunListsTheSuitesPointsAndWritesNothing() throws IOException {
+        Path suite = suite();
+        StringWriter out = new StringWriter();
+        Reproduction r = new Reproduction(project, Map.of(), c -> { }, new PrintWriter(out, true));
+        InProcessExecutor ex = InProcessExecutor.forTests(new RunPipeline(project, DataEnvironment.isolated(project),
+                Map.of()));
+        Reproduction.Result result = r.run(suite, false, new SweepRunner.Options(1, 1, false, true), ex,
+                List.of("reproduce", "tiny", "--dry-run"));
+        assertEquals(null, result.report());
+        assertEquals(0, ex.calls.get());
+        assertTrue(out.toString().contains("sweep tiny: 6 point(s)"), out.toString());
+        assertTrue(out.toString().contains("train.optimizer.lr=0.02 seed=1"), out.toString());
+        assertTrue(!Files.exists(project.resolve("results/runs")) && !Files.exists(project.resolve("results/tiny")));
     }
 
     @Test
