@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.experiments.Schema;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunStatus;
 
@@ -58,7 +61,8 @@ class SweepRunnerTest {
             assertEquals("FINISHED", p.status());
             assertEquals("run", p.action());
             Path cfg = o.dir().resolve(p.config());
-            assertTrue(Files.readString(cfg).contains("parent_run_id: " + m.parentRunId()), "child knows its parent");
+            var child = ConfigLoader.load(cfg, List.of(), ExperimentConfig.class, Schema.types()).config();
+            assertEquals(m.parentRunId(), child.tracking().parentRunId(), "child knows its parent");
             assertEquals(p.configSha256(), RunRecorder.readSummary(Path.of(p.runDir())).get("config_sha256"));
         }
         assertEquals(Map.of("model.arch", "resnet32", "seed", "1"), m.points().get(3).values());
