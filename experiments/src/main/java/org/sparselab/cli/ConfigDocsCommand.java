@@ -3,8 +3,11 @@ package org.sparselab.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sparselab.config.ConfigDocs;
+import org.sparselab.config.ConfigTypes;
+import org.sparselab.config.SweepConfig;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.Schema;
+import org.sparselab.studies.SuiteConfig;
 import org.sparselab.tracking.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +24,14 @@ final class ConfigDocsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The experiment config, then the {@code sweep:} block and reproduction suites. */
     static String markdown() {
-        return ConfigDocs.markdown(ExperimentConfig.class, Schema.types());
+        return ConfigDocs.markdown(ExperimentConfig.class, Schema.types()) + "\n"
+                + ConfigDocs.section("The `sweep:` block", "A config file may hold a `sweep:` block; `./sparselab "
+                        + "sweep` runs it (`./sparselab run` refuses such a file). The flags `--sweep`, `--zip`, "
+                        + "`--seeds` and `--name` add to it.", SweepConfig.class, SweepConfig.KEY, new ConfigTypes())
+                + "\n"
+                + ConfigDocs.section("Reproduction suites", null, SuiteConfig.class, "", SuiteConfig.types());
     }
 
     @Override

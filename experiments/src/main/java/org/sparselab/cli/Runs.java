@@ -9,6 +9,8 @@ import org.sparselab.config.ConfigLoader;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.RunPipeline;
+import org.sparselab.studies.RunIndex;
+import org.sparselab.tracking.RunRecorder;
 import org.sparselab.train.TrainingProgress;
 
 /** Runs (or resumes) one experiment for a command and prints its summary table. */
@@ -26,11 +28,44 @@ final class Runs {
     /** Prints the resolved config when {@code --print-config} is given, else runs it and prints its summary. */
     static int runOrPrint(ConfigOptions options, Path config, boolean noProgress, PrintWriter out)
             throws IOException {
+        return runOrPrint(options, config, noProgress, false, out);
+    }
+
+    /**
+     * As {@link #runOrPrint(ConfigOptions, Path, boolean, PrintWriter)}; with {@code idempotent}, a config that has a
+     * FINISHED run under output.dir is not run again, an interrupted one is resumed, one that is running is left.
+     */
+    static int runOrPrint(ConfigOptions options, Path config, boolean noProgress, boolean idempotent, PrintWriter out)
+            throws IOException {
         ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config);
         if (options.printConfig) {
             out.print(loaded.yaml());
             out.flush();
             return 0;
+        }
+        if (idempotent) {
+            ExperimentConfig cfg = loaded.config();
+            Path experimentDir = Path.of("").toAbsolutePath().resolve(cfg.output().dir()).resolve(cfg.experimentName());
+            RunIndex.Decision d = RunIndex.scan(experimentDir).decide(loaded.sha256(), true);
+            switch (d.action()) {
+                case SKIP -> {
+                    out.println("already FINISHED (same config SHA-256): " + d.run().dir());
+                    printSummary(new RunPipeline.Outcome(d.run().dir(), RunRecorder.readSummary(d.run().dir()), null),
+                            out);
+                    return 0;
+                }
+                case WAIT -> {
+                    out.println("a run of this config is going on (" + d.run().process() + "): " + d.run().dir()
+                            + "; nothing to do");
+                    out.flush();
+                    return 0;
+                }
+                case RESUME -> {
+                    out.println("resuming the interrupted run " + d.run().dir());
+                    return resume(d.run().dir(), noProgress, out);
+                }
+                default -> { } // RUN
+            }
         }
         return execute((p, progress, log) -> p.run(loaded, progress, log), noProgress, out);
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,17 +22,8 @@ class CliTest {
               epochs: 1
             """;
 
-    /** Exit code, stdout and stderr of one invocation. */
-    record Result(int code, String out, String err) {}
-
-    private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliResult cli(String... args) {
+        return CliResult.of(args);
     }
 
     private Path write(String name, String yaml) throws IOException {
@@ -43,7 +32,7 @@ class CliTest {
         return f;
     }
 
-    private void assertOneLineError(Result r, String expected) {
+    private void assertOneLineError(CliResult r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertEquals("error: " + expected + System.lineSeparator(), r.err());
     }
@@ -51,7 +40,7 @@ class CliTest {
     @Test
     void printConfigPrintsTheResolvedYaml() throws IOException {
         Path f = write("good.yaml", GOOD);
-        Result r = cli("run", f.toString(), "--print-config", "--set", "train.epochs=4");
+        CliResult r = cli("run", f.toString(), "--print-config", "--set", "train.epochs=4");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  epochs: 4\n"), r.out());
         assertTrue(r.out().contains("  batch_size: 128\n"), "defaults are filled in: " + r.out());
@@ -79,7 +68,7 @@ class CliTest {
     @Test
     void fractionOutsideItsRangeIsNamed() throws IOException {
         Path f = write("split.yaml", GOOD);
-        Result r = cli("run", f.toString(), "--set", "data.val_split=1.5");
+        CliResult r = cli("run", f.toString(), "--set", "data.val_split=1.5");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: --set data.val_split: expected a number in [0.0, 1.0), found 1.5"),
                 r.err());
@@ -94,7 +83,7 @@ class CliTest {
     @Test
     void unknownModelGetsASuggestion() throws IOException {
         Path f = write("model.yaml", GOOD.replace("resnet20", "resnt20"));
-        Result r = cli("run", f.toString());
+        CliResult r = cli("run", f.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: " + f + ":4: model.arch: unknown model 'resnt20' (did you mean "
                 + "resnet20?)"), r.err());
@@ -110,7 +99,7 @@ class CliTest {
 
     @Test
     void missingConfigFileIsNamed() {
-        Result r = cli("run", dir.resolve("nope.yaml").toString());
+        CliResult r = cli("run", dir.resolve("nope.yaml").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such config file"), r.err());
     }
@@ -121,7 +110,7 @@ class CliTest {
         Path f = write("data.yaml", GOOD.replace("data: {name: synthetic, image_size: 8, num_classes: 3, "
                 + "synthetic: {train_size: 32, test_size: 16}}", "data: {name: cifar10, root: '" + empty
                 + "', download: false}"));
-        Result r = cli("run", f.toString());
+        CliResult r = cli("run", f.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains(empty.toString()) && r.err().contains("cifar10"), r.err());
@@ -130,7 +119,7 @@ class CliTest {
     @Test
     void resumeWithoutCheckpointSaysWhy() throws IOException {
         Path runDir = Files.createDirectories(dir.resolve("run"));
-        Result r = cli("resume", runDir.toString());
+        CliResult r = cli("resume", runDir.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: " + runDir + ": no checkpoint in this run directory"), r.err());
     }
@@ -138,7 +127,7 @@ class CliTest {
     @Test
     void syncWithNothingSpooledSaysSo() throws IOException {
         Path results = Files.createDirectories(dir.resolve("results"));
-        Result r = cli("sync", results.toString());
+        CliResult r = cli("sync", results.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("no spooled MLflow events under " + results), r.out());
         assertEquals(2, cli("sync", dir.resolve("absent").toString()).code());
@@ -146,14 +135,14 @@ class CliTest {
 
     @Test
     void unknownBenchIsBadInput() {
-        Result r = cli("bench", "gpu-burn");
+        CliResult r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: bench: expected data, train or assignment"), r.err());
     }
 
     @Test
     void modelsListsTheRegistry() {
-        Result r = cli("models");
+        CliResult r = cli("models");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("resnet56") && r.out().contains("shufflenet_v2_x1_0"), r.out());
     }

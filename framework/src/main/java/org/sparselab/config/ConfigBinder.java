@@ -30,7 +30,8 @@ import org.sparselab.config.ConfigNode.ScalarNode;
  *
  * <p>Supported component types: {@code int}, {@code long}, {@code double}, {@code float}, {@code boolean} and their
  * boxes (which also accept {@code null}), {@code String}, enums (matched case-insensitively), {@code List<T>},
- * {@code Map<String, T>}, nested records and {@link Variants} interfaces (resolved through {@link ConfigTypes}).
+ * {@code Map<String, T>}, nested records, {@link Variants} interfaces (resolved through {@link ConfigTypes}) and
+ * {@link ConfigNode} (any YAML value, kept as written: sweep values, for instance).
  * A missing key takes its {@link Default}; without one it is an error, unless it is a record whose keys all have
  * defaults. Unknown keys are errors with a suggestion. Every error is a {@link ConfigException} naming the file,
  * line and full key path, including those thrown by a record's constructor with a key relative to the record.
@@ -46,7 +47,12 @@ public final class ConfigBinder {
 
     /** The record of type {@code type} that {@code node} describes. */
     public <T extends Record> T bind(ConfigNode node, Class<T> type) {
-        return type.cast(record(node, type, ""));
+        return bind(node, type, "");
+    }
+
+    /** The record {@code node} describes, where {@code node} sits at key path {@code path} (for error messages). */
+    public <T extends Record> T bind(ConfigNode node, Class<T> type, String path) {
+        return type.cast(record(node, type, path));
     }
 
     /** Whether every key of {@code type} (recursively) has a default, so a missing section can be built whole. */
@@ -64,6 +70,7 @@ public final class ConfigBinder {
 
     private Object value(ConfigNode node, Type type, String path) {
         Class<?> raw = rawClass(type);
+        if (raw == ConfigNode.class) return node; // "any YAML value": kept as written, with its location
         boolean isNull = node instanceof ScalarNode s && s.kind() == Kind.NULL;
         if (isNull) {
             // null lists and maps are allowed: they mean "unset" for optional keys such as data.mean.

@@ -30,29 +30,47 @@ public final class ConfigDocs {
         paragraph(sb, root.getAnnotation(Doc.class));
         sb.append("Generated from the config records by `ConfigDocs`; do not edit by hand. ")
                 .append("`[]` stands for every item of a list and `<key>` for every key of a map.\n\n");
+        body(sb, root, "", types, "##");
+        return sb.toString().stripTrailing() + "\n";
+    }
+
+    /**
+     * A further section of the reference for another file or block ({@code heading}, e.g. the {@code sweep:} block),
+     * whose keys are written under {@code prefix} ({@code ""} for a file of its own).
+     */
+    public static String section(String heading, String intro, Class<? extends Record> root, String prefix,
+            ConfigTypes types) {
+        StringBuilder sb = new StringBuilder("## ").append(heading).append("\n\n");
+        if (intro != null && !intro.isBlank()) sb.append(intro.strip()).append("\n\n");
+        paragraph(sb, root.getAnnotation(Doc.class));
+        body(sb, root, prefix, types, "###");
+        return sb.toString().stripTrailing() + "\n";
+    }
+
+    private static void body(StringBuilder sb, Class<? extends Record> root, String prefix, ConfigTypes types,
+            String level) {
         Deque<Pending> pending = new ArrayDeque<>();
         List<Row> rows = new ArrayList<>();
-        fields(root, "", rows, pending, new HashSet<>());
+        fields(root, prefix, rows, pending, new HashSet<>());
         table(sb, rows);
         Set<Pending> done = new HashSet<>();
         while (!pending.isEmpty()) {
             Pending p = pending.poll();
             if (!done.add(p)) continue;
             String key = p.iface().getAnnotation(Variants.class).key();
-            sb.append("## `").append(p.path()).append("` variants\n\n");
+            sb.append(level).append(" `").append(p.path()).append("` variants\n\n");
             paragraph(sb, p.iface().getAnnotation(Doc.class));
             if (types.names(p.iface()).isEmpty()) sb.append("No variants are registered.\n\n");
             for (String name : types.names(p.iface())) {
                 Class<? extends Record> impl = types.lookup(p.iface(), name);
-                sb.append("### `").append(p.path()).append("` when `").append(key).append(": ").append(name)
-                        .append("`\n\n");
+                sb.append(level).append("# `").append(p.path()).append("` when `").append(key).append(": ")
+                        .append(name).append("`\n\n");
                 paragraph(sb, impl.getAnnotation(Doc.class));
                 List<Row> variantRows = new ArrayList<>();
                 fields(impl, p.path(), variantRows, pending, new HashSet<>());
                 table(sb, variantRows);
             }
         }
-        return sb.toString().stripTrailing() + "\n";
     }
 
     private static void fields(
@@ -97,6 +115,7 @@ public final class ConfigDocs {
         if (raw == Double.class || raw == Float.class) return "number" + s + " or null";
         if (raw == Boolean.class) return "boolean" + s + " or null";
         if (raw == String.class) return "string" + s;
+        if (raw == ConfigNode.class) return "any YAML value" + s;
         if (raw.isEnum()) return "one of " + ConfigBinder.braces(ConfigBinder.enumNames(raw));
         // Items of a List<Integer> are integers, not "integers or null": the box is only there for the generic.
         if (raw == List.class) return "list" + s + " of " + typeName(unboxed(argument(type, 0)), true);

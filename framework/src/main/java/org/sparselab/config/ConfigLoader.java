@@ -61,7 +61,11 @@ public final class ConfigLoader {
         return parse(yaml, type, new ConfigTypes());
     }
 
-    private static <T extends Record> Loaded<T> bind(
+    /**
+     * Binds an already loaded tree (e.g. {@link ConfigFiles#load} with a block removed, or with sweep values set by
+     * {@link Overrides#set}): overrides, then {@code ${env:...}}, then binding and validation.
+     */
+    public static <T extends Record> Loaded<T> bind(
             MapNode root, List<String> overrides, Class<T> type, ConfigTypes types, Map<String, String> env) {
         ConfigNode resolved = EnvInterpolation.apply(Overrides.apply(root, overrides), env);
         return Loaded.of(new ConfigBinder(types).bind(resolved, type));

@@ -55,6 +55,7 @@ public final class ConfigWriter {
 
     private static ConfigNode node(Object value) {
         if (value == null) return ScalarNode.ofNull(SOURCE, 0);
+        if (value instanceof ConfigNode n) return n.relocated(SOURCE, 0);
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
             return ScalarNode.ofInt(BigInteger.valueOf(((Number) value).longValue()), SOURCE, 0);
         }

@@ -33,56 +33,65 @@ public final class Overrides {
             int eq = raw.indexOf('=');
             if (eq < 0) throw new ConfigException(SOURCE, 0, raw, "expected key.path=value", null);
             String path = raw.substring(0, eq).strip();
-            List<Object> steps = steps(path, raw);
+            List<Object> steps = steps(path, raw, SOURCE);
             ConfigNode value = YamlReader.parseValue(raw.substring(eq + 1), SOURCE, 0, path);
-            result = (MapNode) set(result, steps, 0, value, path);
+            result = (MapNode) set(result, steps, 0, value, path, SOURCE);
         }
         return result;
     }
 
+    /**
+     * {@code root} with {@code value} placed at {@code path} ({@code train.phases[1].epochs}), as {@link #apply} does
+     * for one override; errors name {@code source} (a sweep's {@code --sweep} or its file).
+     */
+    public static MapNode set(MapNode root, String path, ConfigNode value, String source) {
+        return (MapNode) set(root, steps(path, path, source), 0, value, path, source);
+    }
+
     /** Key names (String) and list indices (Integer) along {@code path}. */
-    private static List<Object> steps(String path, String raw) {
+    private static List<Object> steps(String path, String raw, String source) {
         List<Object> steps = new ArrayList<>();
         for (String part : path.split("\\.", -1)) {
             Matcher m = SEGMENT.matcher(part);
-            if (!m.matches()) throw new ConfigException(SOURCE, 0, raw, "malformed key path '" + path + "'", null);
+            if (!m.matches()) throw new ConfigException(source, 0, raw, "malformed key path '" + path + "'", null);
             steps.add(m.group(1));
             Matcher idx = INDEX.matcher(m.group(2));
             while (idx.find()) {
                 try {
                     steps.add(Integer.parseInt(idx.group(1)));
                 } catch (NumberFormatException e) {
-                    throw new ConfigException(SOURCE, 0, raw, "index " + idx.group(1) + " is too large", null);
+                    throw new ConfigException(source, 0, raw, "index " + idx.group(1) + " is too large", null);
                 }
             }
         }
         return steps;
     }
 
-    private static ConfigNode set(ConfigNode node, List<Object> steps, int i, ConfigNode value, String path) {
+    private static ConfigNode set(ConfigNode node, List<Object> steps, int i, ConfigNode value, String path,
+            String source) {
         if (i == steps.size()) return value;
         String here = prefix(steps, i);
         Object step = steps.get(i);
         if (step instanceof String key) {
-            if (node == null) node = MapNode.empty(SOURCE, 0); // a section that did not exist yet
+            if (node == null) node = MapNode.empty(source, 0); // a section that did not exist yet
             if (!(node instanceof MapNode map)) {
-                throw new ConfigException(SOURCE, 0, path, here + " is " + node.describe() + ", not a map", null);
+                throw new ConfigException(source, 0, path, here + " is " + node.describe() + ", not a map", null);
             }
             Map<String, ConfigNode> entries = new LinkedHashMap<>(map.entries());
-            entries.put(key, set(map.get(key), steps, i + 1, value, path));
+            entries.put(key, set(map.get(key), steps, i + 1, value, path, source));
             return new MapNode(entries, map.source(), map.line());
         }
         int index = (Integer) step;
         if (!(node instanceof ListNode list)) {
             String found = node == null ? "missing" : node.describe();
-            throw new ConfigException(SOURCE, 0, path, here + " is " + found + ", not a list", null);
+            throw new ConfigException(source, 0, path, here + " is " + found + ", not a list", null);
         }
         if (index >= list.items().size()) {
             String detail = "index " + index + " out of range (" + here + " has " + list.items().size() + " items)";
-            throw new ConfigException(SOURCE, 0, path, detail, null);
+            throw new ConfigException(source, 0, path, detail, null);
         }
         List<ConfigNode> items = new ArrayList<>(list.items());
-        items.set(index, set(items.get(index), steps, i + 1, value, path));
+        items.set(index, set(items.get(index), steps, i + 1, value, path, source));
         return new ListNode(items, list.source(), list.line());
     }
 

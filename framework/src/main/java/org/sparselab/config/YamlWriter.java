@@ -29,6 +29,24 @@ public final class YamlWriter {
         return String.join("\n", lines(node)) + "\n";
     }
 
+    /**
+     * {@code node} on one line in YAML flow style ({@code 0.5}, {@code resnet20}, {@code [30, 60]}, {@code {a: 1}}),
+     * which reads back as the same value: how sweep values appear in names, manifests and {@code --set} overrides.
+     */
+    public static String flow(ConfigNode node) {
+        if (node instanceof MapNode m && !m.entries().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            m.entries().forEach((k, v) -> parts.add(string(k) + ": " + flow(v)));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        if (node instanceof ListNode l && !l.items().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            l.items().forEach(v -> parts.add(flow(v)));
+            return "[" + String.join(", ", parts) + "]";
+        }
+        return inline(node);
+    }
+
     /** A double as YAML: {@link Double#toString} (exact round trip), or {@code .inf}, {@code -.inf}, {@code .nan}. */
     public static String formatDouble(double d) {
         if (Double.isNaN(d)) return ".nan";

@@ -19,7 +19,7 @@ import org.sparselab.train.EpochMetrics;
 
 /**
  * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
- * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (status, provenance, results; rewritten atomically) and, by the CLI, {@code run.log}.
+ * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (status, provenance, the writing process, results; rewritten atomically) and, by the CLI, {@code run.log}.
  *
  * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
  * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
@@ -71,6 +71,7 @@ public final class RunRecorder implements AutoCloseable {
         summary.put("status", RunStatus.RUNNING.name());
         summary.put("config_sha256", configSha256);
         summary.put("start_time", Instant.now().toString());
+        summary.put("process", ProcessInfo.current().asMap());
         RunRecorder r = new RunRecorder(dir, runId, summary, false);
         r.writeSummary();
         return r;
@@ -96,6 +97,7 @@ public final class RunRecorder implements AutoCloseable {
         summary.put("status", RunStatus.RUNNING.name());
         summary.remove("error");
         summary.put("resumed_from_epoch", lastEpoch);
+        summary.put("process", ProcessInfo.current().asMap());
         RunRecorder r = new RunRecorder(runDir, (String) summary.get("run_id"), summary, true);
         r.writeSummary();
         return r;

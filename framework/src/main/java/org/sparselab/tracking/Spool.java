@@ -270,11 +270,7 @@ public final class Spool {
     }
 
     static boolean processAlive(long pid, long startMs) {
-        if (pid <= 0) return false;
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> startMs <= 0 || p.info().startInstant().map(i -> i.toEpochMilli() == startMs)
-                        .orElse(true)) // a reused pid belongs to another process
-                .isPresent();
+        return ProcessInfo.alive(pid, startMs);
     }
 
     private static long lastSignOfLife(Path runDir) {

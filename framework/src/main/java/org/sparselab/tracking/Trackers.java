@@ -57,6 +57,21 @@ public final class Trackers {
         }
     }
 
+    /**
+     * The directory of an MLflow file store a tracking URI names ({@code file:…} or a plain path); other URIs are bad
+     * input here (reading runs back from a server is not supported: read the run records instead).
+     */
+    public static Path fileStorePath(String uri) {
+        String u = uri.trim();
+        if (u.toLowerCase(Locale.ROOT).startsWith("file:")) return fileUriPath(u);
+        int colon = u.indexOf(':');
+        if (colon > 1 && u.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") || u.equalsIgnoreCase("none")) {
+            throw new ConfigException("--mlflow", "expected an MLflow file store (file:<path> or a path), found '" + u
+                    + "'; runs on a server are read from their run records");
+        }
+        return Path.of(u);
+    }
+
     /** {@code file:///abs}, {@code file:/abs} or {@code file:relative/path} to a path. */
     static Path fileUriPath(String uri) {
         String rest = uri.substring("file:".length());

@@ -1,0 +1,131 @@
+package org.sparselab.studies;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs each point in a child JVM of the running program ({@code java -jar <this jar> run <child.yaml>}, or the same
+ * class path and main class when not started from a jar), so a crash, a native memory leak or a stuck thread stays
+ * inside one point.
+ *
+ * <p>Each child gets {@code threads} intra-op threads and one inter-op thread ({@code ai.djl.pytorch.num_threads},
+ * {@code ai.djl.pytorch.num_interop_threads}, and {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS} for the native
+ * libraries), so that workers × threads stays within the cores. Heap and {@code -D} options of this JVM are passed on;
+ * debugger and agent options are not.
+ */
+public final class ProcessExecutor implements PointExecutor {
+    private final List<String> launcher;
+    private final Path workDir;
+    private final int threads;
+    private final Set<Process> live = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param launcher the command that starts the program ({@code java … -jar x.jar}); see {@link #launcherOf}
+     * @param workDir the children's working directory (the project: relative output and tracking paths)
+     */
+    public ProcessExecutor(List<String> launcher, Path workDir, int threads) {
+        this.launcher = List.copyOf(launcher);
+        this.workDir = workDir;
+        this.threads = threads;
+    }
+
+    /** {@code java <inherited options> -jar <jar>} for the program whose entry point is {@code mainClass}. */
+    public static List<String> launcherOf(Class<?> mainClass, int threads) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (inherited(arg)) cmd.add(arg);
+        }
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        Path jar = codeSource(mainClass);
+        if (jar != null && jar.toString().endsWith(".jar")) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+        } else {
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(mainClass.getName());
+        }
+        return cmd;
+    }
+
+    /** Heap/stack sizes and system properties pass on; thread settings are the sweep's; agents and debuggers not. */
+    static boolean inherited(String arg) {
+        if (arg.startsWith("-Dai.djl.pytorch.num_threads=") || arg.startsWith("-Dai.djl.pytorch.num_interop_threads=")
+                || arg.startsWith("-Djava.awt.headless=")) {
+            return false;
+        }
+        return arg.startsWith("-D") || arg.startsWith("-Xmx") || arg.startsWith("-Xms") || arg.startsWith("-Xss")
+                || arg.startsWith("-XX:MaxDirectMemorySize");
+    }
+
+    private static Path codeSource(Class<?> c) {
+        try {
+            var src = c.getProtectionDomain().getCodeSource();
+            return src == null ? null : Path.of(src.getLocation().toURI());
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+
+    public List<String> launcher() {
+        return launcher;
+    }
+
+    @Override
+    public int run(Path config, Path log) throws IOException, InterruptedException {
+        return start(List.of("run", config.toAbsolutePath().toString(), "--no-progress"), log);
+    }
+
+    @Override
+    public int resume(Path runDir, Path log) throws IOException, InterruptedException {
+        return start(List.of("resume", runDir.toAbsolutePath().toString(), "--no-progress"), log);
+    }
+
+    private int start(List<String> args, Path log) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(args);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        env.put("MKL_NUM_THREADS", Integer.toString(threads));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        live.add(p);
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroy(); // the sweep is being stopped: the child marks its run KILLED and can be resumed
+            throw e;
+        } finally {
+            live.remove(p);
+        }
+    }
+
+    /** SIGTERM to every child (each marks its run KILLED in its shutdown hook), then waits up to 30 s. */
+    @Override
+    public void stopAll() {
+        for (Process p : live) p.destroy();
+        for (Process p : live) {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

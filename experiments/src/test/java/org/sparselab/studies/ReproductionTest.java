@@ -1,0 +1,131 @@
+package org.sparselab.studies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparselab.config.ConfigException;
+import org.sparselab.data.DataEnvironment;
+import org.sparselab.experiments.RunPipeline;
+import org.sparselab.report.Verdict;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+/**
+ * {@code reproduce} end to end on a tiny synthetic suite (six 1-epoch runs): REPORT.md with its tables, figure and
+ * claims, each verdict agreeing with the numbers in the tables; a second reproduction trains nothing.
+ */
+class ReproductionTest {
+    @TempDir Path project;
+
+    private Path suite() throws IOException {
+        Path dir = Files.createDirectories(project.resolve("configs/repro/tiny"));
+        for (String f : List.of("suite.yaml", "base.yaml", "big.yaml", "small.yaml")) {
+            try (InputStream in = getClass().getResourceAsStream("/repro/tiny/" + f)) {
+                Files.copy(in, dir.resolve(f));
+            }
+        }
+        Files.createDirectories(project.resolve("results/paper"));
+        Files.writeString(project.resolve("results/paper/tiny.csv"), "method,model,top1,source\n"
+                + "resnet32,,60.0,Table 1\nresnet20,,55.0,Table 2\n");
+        return dir.resolve("suite.yaml");
+    }
+
+    @Test
+    void writesTheReportAndChecksTheClaimsFromTheNumbers() throws IOException {
+        Path suite = suite();
+        assertEquals(suite, Reproduction.suiteFile(project, "tiny"));
+        RunPipeline pipeline = new RunPipeline(project, DataEnvironment.isolated(project), Map.of());
+        InProcessExecutor ex = InProcessExecutor.forTests(pipeline);
+        StringWriter out = new StringWriter();
+        Reproduction r = new Reproduction(project, Map.of(), pipeline::validate, new PrintWriter(out, true));
+        SweepRunner.Options o = new SweepRunner.Options(1, 1, false, false);
+        Reproduction.Result result = r.run(suite, false, o, ex, List.of("reproduce", "tiny"));
+        assertEquals(6, ex.calls.get(), "2 seeds of resnet32, 2 lr x 2 seeds of resnet20");
+        assertTrue(result.sweep().complete(), result.sweep().counts().toString());
+
+        Path dir = project.resolve("results/tiny");
+        String page = Files.readString(dir.resolve("REPORT.md"));
+        for (String part : List.of("# Tiny reproduction (synthetic data)", "Produced by `./sparselab reproduce tiny` "
+                + "from `configs/repro/tiny/suite.yaml`: 6 run(s) as one sweep", "Machine: ", "Time: ",
+                "## Comparison", "## Learning-rate ablation (ResNet-20)", "## Claims",
+                "![top-1 vs effective MACs](accuracy_vs_macs.png)")) {
+            assertTrue(page.contains(part), part + " in\n" + page);
+        }
+        for (String f : List.of("accuracy_vs_macs.png", "accuracy_vs_macs.svg", "comparison.tex", "ablation.csv",
+                "sources.csv")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+
+        Table cmp = read(dir.resolve("comparison.csv"));
+        assertEquals(List.of("resnet32", "resnet20", "resnet20"), cmp.stringColumn("method").asList());
+        assertEquals(List.of(2, 2, 2), cmp.intColumn("n").asList());
+        int lr01 = cmp.stringColumn("variant").indexOf("lr=0.1");
+        double delta = cmp.doubleColumn("delta_top1_pt").getDouble(lr01);
+        double expected = cmp.doubleColumn("top1_mean_pct").getDouble(lr01) - cmp.doubleColumn("top1_mean_pct")
+                .getDouble(0);
+        assertEquals(expected, delta, 1e-9, "Δ is the difference of the means");
+        assertEquals(cmp.doubleColumn("top1_mean_pct").getDouble(0) - 60.0,
+                cmp.doubleColumn("diff_vs_paper_pt").getDouble(0), 1e-9, "ours − paper");
+
+        List<Verdict> v = result.report().verdicts();
+        assertEquals(3, v.size());
+        assertEquals(delta >= -50 ? Verdict.Result.YES : Verdict.Result.NO, v.get(0).result(), v.get(0).detail());
+        double factor = cmp.doubleColumn("macs_reduction_x").getDouble(lr01);
+        assertTrue(factor > 1.5 && factor < 2.0, "resnet32 / resnet20 MACs: " + factor);
+        assertEquals(Verdict.Result.YES, v.get(1).result(), v.get(1).detail());
+        Table abl = read(dir.resolve("ablation.csv"));
+        assertEquals(List.of("0.1", "0.02"), abl.column("value").asStringColumn().asList());
+        boolean ordered = abl.doubleColumn("top1_mean_pct").getDouble(0) >= abl.doubleColumn("top1_mean_pct")
+                .getDouble(1);
+        assertEquals(ordered ? Verdict.Result.YES : Verdict.Result.NO, v.get(2).result(), v.get(2).detail());
+        assertTrue(page.contains("| " + v.get(2).claim() + " | **" + v.get(2).result().word() + "** |"), page);
+
+        // Again: everything has finished, nothing trains; the report is rebuilt from the same runs.
+        InProcessExecutor again = InProcessExecutor.forTests(pipeline);
+        Reproduction.Result second = r.run(suite, false, o, again, List.of("reproduce", "tiny"));
+        assertEquals(0, again.calls.get());
+        assertEquals(result.report().comparison().data().doubleColumn("top1_mean_pct").asList(),
+                second.report().comparison().data().doubleColumn("top1_mean_pct").asList());
+        Reproduction.Result reportOnly = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
+        assertEquals(null, reportOnly.sweep());
+        assertEquals(0, again.calls.get());
+    }
+
+    @Test
+    void aDryRunListsTheSuitesPointsAndWritesNothing() throws IOException {
+        Path suite = suite();
+        StringWriter out = new StringWriter();
+        Reproduction r = new Reproduction(project, Map.of(), c -> { }, new PrintWriter(out, true));
+        InProcessExecutor ex = InProcessExecutor.forTests(new RunPipeline(project, DataEnvironment.isolated(project),
+                Map.of()));
+        Reproduction.Result result = r.run(suite, false, new SweepRunner.Options(1, 1, false, true), ex,
+                List.of("reproduce", "tiny", "--dry-run"));
+        assertEquals(null, result.report());
+        assertEquals(0, ex.calls.get());
+        assertTrue(out.toString().contains("sweep tiny: 6 point(s)"), out.toString());
+        assertTrue(out.toString().contains("train.optimizer.lr=0.02 seed=1"), out.toString());
+        assertTrue(!Files.exists(project.resolve("results/runs")) && !Files.exists(project.resolve("results/tiny")));
+    }
+
+    @Test
+    void anUnknownMethodNamesTheSuitesThereAre() throws IOException {
+        suite();
+        var e = assertThrows(ConfigException.class, () -> Reproduction.suiteFile(project, "strucsparse"));
+        assertTrue(e.getMessage().endsWith("no reproduction suite for 'strucsparse' (suites: tiny)"), e.getMessage());
+    }
+
+    private static Table read(Path csv) {
+        return Table.read().usingOptions(CsvReadOptions.builder(csv.toFile()));
+    }
+}

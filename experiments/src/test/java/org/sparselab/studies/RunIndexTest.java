@@ -1,0 +1,90 @@
+package org.sparselab.studies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparselab.tracking.ProcessInfo;
+
+/** Skip / resume / wait / run decisions from run records, including runs whose process died without a word. */
+class RunIndexTest {
+    @TempDir Path dir;
+
+    private int n;
+
+    /** A run record of config {@code hash} with {@code status}, written by process {@code proc} (may be null). */
+    private Path record(String hash, String status, boolean checkpoint, ProcessInfo proc) throws IOException {
+        Path d = Files.createDirectories(dir.resolve("run" + (++n)));
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("run_id", "run" + n);
+        s.put("status", status);
+        s.put("config_sha256", hash);
+        s.put("start_time", "2026-01-01T00:00:0" + n + "Z");
+        if (proc != null) s.put("process", proc.asMap());
+        Files.writeString(d.resolve("summary.json"), new ObjectMapper().writeValueAsString(s));
+        if (checkpoint) Files.writeString(d.resolve("checkpoint.bin"), "x");
+        return d;
+    }
+
+    private RunIndex.Decision decide(String hash, boolean retry) throws IOException {
+        return RunIndex.scan(dir).decide(hash, retry);
+    }
+
+    /** A process of this host that is certainly gone: an impossible pid. */
+    private static ProcessInfo dead() {
+        return new ProcessInfo(Integer.MAX_VALUE - 7, 1, ProcessInfo.localHost());
+    }
+
+    @Test
+    void noRunMeansRun() throws IOException {
+        RunIndex.Decision d = decide("h", false);
+        assertEquals(RunIndex.Action.RUN, d.action());
+        assertNull(d.run());
+    }
+
+    @Test
+    void aFinishedRunIsSkippedEvenAfterLaterFailures() throws IOException {
+        Path fin = record("h", "FINISHED", true, null);
+        record("h", "FAILED", false, null);
+        RunIndex.Decision d = decide("h", true);
+        assertEquals(RunIndex.Action.SKIP, d.action());
+        assertEquals(fin, d.run().dir());
+    }
+
+    @Test
+    void aKilledRunWithACheckpointIsResumed() throws IOException {
+        Path killed = record("h", "KILLED", true, dead());
+        assertEquals(RunIndex.Action.RESUME, decide("h", false).action());
+        assertEquals(killed, decide("h", false).run().dir());
+        record("k", "KILLED", false, dead());
+        assertEquals(RunIndex.Action.RUN, decide("k", false).action(), "nothing to resume from");
+    }
+
+    @Test
+    void runningButItsProcessIsGoneCountsAsInterrupted() throws IOException {
+        record("h", "RUNNING", true, dead());
+        assertEquals(RunIndex.Action.RESUME, decide("h", false).action());
+    }
+
+    @Test
+    void aLiveRunIsLeftAlone() throws IOException {
+        record("h", "RUNNING", true, ProcessInfo.current());
+        assertEquals(RunIndex.Action.WAIT, decide("h", false).action());
+        record("o", "RUNNING", true, new ProcessInfo(1, 1, "another-host.example"));
+        assertEquals(RunIndex.Action.WAIT, decide("o", false).action(), "another host's run cannot be judged");
+    }
+
+    @Test
+    void aFailedRunIsReportedOrRetried() throws IOException {
+        record("h", "FAILED", true, dead());
+        assertEquals(RunIndex.Action.FAILED, decide("h", false).action());
+        assertEquals(RunIndex.Action.RUN, decide("h", true).action());
+    }
+}

@@ -1,0 +1,214 @@
+package org.sparselab.report;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sparselab.config.ConfigException;
+import org.sparselab.tracking.AtomicFiles;
+import org.sparselab.tracking.RunRecorder;
+import org.sparselab.train.EpochMetrics;
+import tech.tablesaw.io.csv.CsvWriteOptions;
+
+/**
+ * Turns a run table into a study's tables, figures and claims, written into one directory: the comparison and (when
+ * configured) ablation tables in every requested format, per-layer tables, accuracy-vs-MACs and training-curve
+ * figures (PNG and SVG), the claims' verdicts, {@code runs.csv} (the whole run table) and {@code sources.csv} (the
+ * runs it was built from: ids and config hashes), tied together by one Markdown page.
+ *
+ * <p>Only FINISHED runs enter tables; the page says how many others there were.
+ */
+public final class StudyReport {
+    /** Most runs drawn in the training-curves figure (the first run of each setting beyond that). */
+    static final int MAX_CURVES = 12;
+
+    /** What the page says above the tables: title and Markdown lines (machine, duration, command). */
+    public record Context(String title, List<String> preface) {
+        public Context {
+            preface = List.copyOf(preface);
+        }
+    }
+
+    /** What was written. */
+    public record Result(Path dir, Path page, RunGroups groups, ReportTable comparison, ReportTable ablation,
+            List<Verdict> verdicts, List<Path> files) {}
+
+    private StudyReport() {}
+
+    /**
+     * Writes the report of {@code runs} into {@code dir}, the page as {@code pageName} ({@code index.md},
+     * {@code REPORT.md}). Bad input (no finished run, unknown format, a missing paper file) is a {@link
+     * ConfigException}.
+     */
+    public static Result write(RunTable runs, ReportConfig cfg, List<ClaimConfig> claims, Path dir, String pageName,
+            Context ctx) throws IOException {
+        RunTable finished = runs.finished();
+        if (finished.size() == 0) {
+            throw new ConfigException(dir.toString(), "no FINISHED runs to report (" + runs.size()
+                    + " run record(s): " + statusCounts(runs) + ")");
+        }
+        TableWriters writers = TableWriters.defaults();
+        cfg.formats().forEach(writers::get); // unknown formats fail before anything is written
+        PaperNumbers paper = cfg.against() == null ? null : PaperNumbers.read(Path.of(cfg.against()));
+        RunGroups groups = new RunGroups(finished, cfg);
+        ReportTable comparison = ComparisonTable.build(groups, paper);
+        ReportTable ablation = cfg.ablation() == null ? null : AblationTable.build(groups, cfg.ablation());
+        List<Verdict> verdicts = claims.stream().map(c -> c.check(groups)).toList();
+
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        for (String format : cfg.formats()) {
+            TableWriter w = writers.get(format);
+            files.add(writeText(dir.resolve("comparison." + w.extension()), w.write(comparison)));
+            if (ablation != null) files.add(writeText(dir.resolve("ablation." + w.extension()), w.write(ablation)));
+        }
+        Map<String, Path> layerPages = layerTables(groups, dir.resolve("layers"), files);
+        List<AccuracyVsMacs.Point> points = AccuracyVsMacs.points(groups);
+        for (String ext : Figure.FORMATS) {
+            Path f = dir.resolve("accuracy_vs_macs." + ext);
+            AccuracyVsMacs.write(points, "top-1 vs effective MACs per image", f);
+            files.add(f);
+        }
+        Map<String, List<EpochMetrics>> curves = curves(groups);
+        if (!curves.isEmpty()) {
+            for (String ext : Figure.FORMATS) {
+                Path f = dir.resolve("curves." + ext);
+                TrainingCurves.writeRuns(curves, "runs", f);
+                files.add(f);
+            }
+        }
+        files.add(writeText(dir.resolve("runs.csv"), csv(runs)));
+        files.add(writeText(dir.resolve("sources.csv"), sources(groups)));
+
+        String page = page(ctx, runs, groups, comparison, ablation, verdicts, layerPages, !curves.isEmpty(), dir);
+        Path pageFile = writeText(dir.resolve(pageName), page);
+        files.add(pageFile);
+        return new Result(dir, pageFile, groups, comparison, ablation, verdicts, files);
+    }
+
+    private static Path writeText(Path file, String text) throws IOException {
+        AtomicFiles.write(file, text);
+        return file;
+    }
+
+    /** For each setting, the per-layer table of its first run that has a profile; label → Markdown file. */
+    private static Map<String, Path> layerTables(RunGroups groups, Path dir, List<Path> files) throws IOException {
+        Map<String, Path> pages = new LinkedHashMap<>();
+        MarkdownWriter md = new MarkdownWriter(MarkdownWriter.Options.DEFAULT);
+        CsvTableWriter csv = new CsvTableWriter(CsvTableWriter.Options.DEFAULT);
+        for (RunGroups.Group g : groups.groups()) {
+            for (String filesDir : g.texts(RunTable.FILES_DIR)) {
+                Path profile = Path.of(filesDir).resolve("profile.csv");
+                if (!Files.exists(profile)) continue;
+                ReportTable t = LayerTable.fromProfile(profile, "Per-layer profile: " + g.label());
+                files.add(writeText(dir.resolve(g.slug() + ".csv"), csv.write(t)));
+                Path page = writeText(dir.resolve(g.slug() + ".md"), md.write(t));
+                files.add(page);
+                pages.put(g.label(), page);
+                break;
+            }
+        }
+        return pages;
+    }
+
+    /** Training curves: every run, or the first run of each setting when there are more than {@link #MAX_CURVES}. */
+    private static Map<String, List<EpochMetrics>> curves(RunGroups groups) throws IOException {
+        int total = groups.groups().stream().mapToInt(RunGroups.Group::n).sum();
+        Map<String, List<EpochMetrics>> curves = new LinkedHashMap<>();
+        for (RunGroups.Group g : groups.groups()) {
+            List<Integer> rows = total <= MAX_CURVES ? g.rows() : g.rows().subList(0, 1);
+            for (int row : rows) {
+                if (curves.size() >= MAX_CURVES) return curves;
+                String filesDir = groups.runs().text(row, RunTable.FILES_DIR);
+                if (filesDir == null || !Files.exists(Path.of(filesDir).resolve(RunRecorder.METRICS))) continue;
+                String seed = groups.runs().text(row, RunTable.PARAMS + "seed");
+                curves.put(g.label() + (seed == null ? "" : " s" + seed), RunRecorder.readMetrics(Path.of(filesDir)));
+            }
+        }
+        return curves;
+    }
+
+    private static String csv(RunTable runs) {
+        StringWriter w = new StringWriter();
+        runs.table().write().csv(CsvWriteOptions.builder(w).lineEnd("\n").build());
+        return w.toString();
+    }
+
+    /** The runs the tables were built from: setting, run id, config hash, record directory. */
+    private static String sources(RunGroups groups) {
+        StringBuilder sb = new StringBuilder("setting,run_id,config_sha256,run_dir\n");
+        for (RunGroups.Group g : groups.groups()) {
+            for (int row : g.rows()) {
+                sb.append(csvCell(g.label())).append(',')
+                        .append(csvCell(groups.runs().text(row, RunTable.RUN_ID))).append(',')
+                        .append(csvCell(groups.runs().text(row, RunTable.CONFIG_SHA256))).append(',')
+                        .append(csvCell(groups.runs().text(row, RunTable.RUN_DIR))).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String csvCell(String s) {
+        if (s == null) return "";
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String statusCounts(RunTable runs) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            String s = runs.text(i, RunTable.STATUS);
+            counts.merge(s == null ? "UNKNOWN" : s, 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((k, v) -> parts.add(v + " " + k));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    private static String page(Context ctx, RunTable runs, RunGroups groups, ReportTable comparison,
+            ReportTable ablation, List<Verdict> verdicts, Map<String, Path> layerPages, boolean curves, Path dir) {
+        MarkdownWriter md = new MarkdownWriter(new MarkdownWriter.Options(0, true));
+        StringBuilder sb = new StringBuilder("# ").append(ctx.title()).append("\n\n");
+        for (String line : ctx.preface()) sb.append(line).append('\n');
+        if (!ctx.preface().isEmpty()) sb.append('\n');
+        sb.append(String.format(Locale.ROOT, "Built from %d finished run(s) in %d setting(s); run records seen: %s. "
+                + "The runs are listed at the end (`sources.csv`); `runs.csv` holds every run's params, metrics and "
+                + "tags.%n%n", groups.groups().stream().mapToInt(RunGroups.Group::n).sum(), groups.groups().size(),
+                statusCounts(runs)));
+        sb.append("## Comparison\n\n").append(md.write(comparison)).append('\n');
+        sb.append("![top-1 vs effective MACs](accuracy_vs_macs.png)\n\n");
+        sb.append("Top-1 against effective MACs per image; error bars ± one std over seeds; dashed: the Pareto front "
+                + "(`accuracy_vs_macs.svg` for print).\n\n");
+        if (ablation != null) sb.append("## ").append(ablation.title()).append("\n\n").append(md.write(ablation)).append('\n');
+        if (!verdicts.isEmpty()) {
+            sb.append("## Claims\n\n| claim | verdict | numbers |\n| :--- | :--- | :--- |\n");
+            for (Verdict v : verdicts) {
+                sb.append("| ").append(MarkdownWriter.escape(v.claim())).append(" | **").append(v.result().word())
+                        .append("** | ").append(MarkdownWriter.escape(v.detail())).append(" |\n");
+            }
+            sb.append("\nEach verdict is computed from the runs above (means over seeds), not asserted.\n\n");
+        }
+        if (curves) sb.append("## Training curves\n\n![training curves](curves.png)\n\n");
+        if (!layerPages.isEmpty()) {
+            sb.append("## Per-layer tables\n\n");
+            layerPages.forEach((label, file) -> sb.append("- [").append(label).append("](")
+                    .append(dir.relativize(file).toString().replace('\\', '/')).append(")\n"));
+            sb.append('\n');
+        }
+        sb.append("## Runs\n\n| setting | run | config SHA-256 |\n| :--- | :--- | :--- |\n");
+        for (RunGroups.Group g : groups.groups()) {
+            for (int row : g.rows()) {
+                String hash = groups.runs().text(row, RunTable.CONFIG_SHA256);
+                sb.append("| ").append(MarkdownWriter.escape(g.label())).append(" | `")
+                        .append(groups.runs().text(row, RunTable.RUN_ID)).append("` | `")
+                        .append(hash == null ? "—" : hash.substring(0, Math.min(16, hash.length()))).append("…` |\n");
+            }
+        }
+        return sb.toString();
+    }
+}

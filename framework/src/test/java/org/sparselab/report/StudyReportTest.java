@@ -1,0 +1,66 @@
+package org.sparselab.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparselab.config.ConfigException;
+
+/** A whole report from run records: every table in every format, figures, claims and the runs it was built from. */
+class StudyReportTest {
+    @TempDir Path dir;
+
+    @Test
+    void writesTablesFiguresClaimsAndSources() throws IOException {
+        FakeRuns runs = new FakeRuns(dir.resolve("results"));
+        for (int s = 0; s < 2; s++) {
+            runs.run("none", "resnet20", s, 0.82).write();
+            for (String shuffle : List.of("fixed", "learned")) {
+                runs.run("strucspars", "resnet20", s, shuffle.equals("fixed") ? 0.80 : 0.81).target("0.5")
+                        .effective(135_000, 20_000_000).method("  shuffle: " + shuffle + "\n").write();
+            }
+        }
+        ReportConfig cfg = ReportConfig.DEFAULTS.withAblation(new ReportConfig.AblationConfig("method.shuffle", null,
+                Map.of("method", "strucspars"), List.of("learned", "fixed"), null));
+        ClaimConfig claim = new WithinClaim("within", "50% MACs within 1.0 pt of dense",
+                Map.of("method", "strucspars", "variant", "shuffle=learned"), null, 1.0);
+        Path out = dir.resolve("report");
+        StudyReport.Result r = StudyReport.write(RunTable.fromRecords(dir.resolve("results")), cfg, List.of(claim), out,
+                "index.md", new StudyReport.Context("Tiny study", List.of("Machine: test.")));
+
+        for (String f : List.of("comparison.md", "comparison.csv", "comparison.tex", "comparison.html", "ablation.md",
+                "ablation.csv", "ablation.tex", "ablation.html", "accuracy_vs_macs.png", "accuracy_vs_macs.svg",
+                "curves.png", "curves.svg", "runs.csv", "sources.csv", "index.md")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertEquals(3, Files.list(out.resolve("layers")).filter(p -> p.toString().endsWith(".md")).count());
+        assertEquals(Verdict.Result.YES, r.verdicts().get(0).result());
+        String page = Files.readString(out.resolve("index.md"));
+        assertTrue(page.startsWith("# Tiny study\n\nMachine: test.\n"), page);
+        for (String part : List.of("## Comparison", "## Ablation: method.shuffle", "## Claims",
+                "| 50% MACs within 1.0 pt of dense | **yes** |", "![top-1 vs effective MACs](accuracy_vs_macs.png)",
+                "## Per-layer tables", "## Runs")) {
+            assertTrue(page.contains(part), part + " in\n" + page);
+        }
+        List<String> sources = Files.readAllLines(out.resolve("sources.csv"));
+        assertEquals("setting,run_id,config_sha256,run_dir", sources.get(0));
+        assertEquals(7, sources.size(), "six runs and the header");
+        assertTrue(sources.stream().skip(1).allMatch(l -> l.split(",").length >= 4 && l.matches(".*,[0-9a-f]{64},.*")),
+                sources.toString());
+    }
+
+    @Test
+    void noFinishedRunIsBadInput() throws IOException {
+        new FakeRuns(dir).run("none", "resnet20", 0, 0.5).status("FAILED").write();
+        var e = assertThrows(ConfigException.class, () -> StudyReport.write(RunTable.fromRecords(dir),
+                ReportConfig.DEFAULTS, List.of(), dir.resolve("r"), "index.md", new StudyReport.Context("t", List.of())));
+        assertTrue(e.getMessage().contains("no FINISHED runs to report (1 run record(s): 1 FAILED)"), e.getMessage());
+    }
+}
