@@ -84,6 +84,7 @@ public final class TrainLoop {
      * block must already be initialised (see {@link #initialize}).
      */
     public Result run(Checkpoint resume) throws IOException {
+        gradModeOffOnThisThread();
         List<EpochMetrics> all = new ArrayList<>();
         int startPhase = 0;
         int startEpochInPhase = 0;
@@ -147,6 +148,15 @@ public final class TrainLoop {
             }
         }
         return new Result(all, bestTop1, bestEpoch, epoch, step);
+    }
+
+    /**
+     * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that started the
+     * engine (its gradient collector turns it on and off around each step). On any other thread, e.g. a sweep worker,
+     * the optimizer's in-place update of a leaf parameter would fail, so the loop sets it for its own thread.
+     */
+    private static void gradModeOffOnThisThread() {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
 
     /** Initialises the block's parameters for this data's input shape, seeded so the same seed gives the same model. */

@@ -130,6 +130,37 @@ class TrainLoopTest {
     }
 
     @Test
+    void resumesOnAThreadOtherThanTheEnginesFirst() throws Exception {
+        // PyTorch's grad mode is per thread and on by default: without the loop turning it off, loading the
+        // checkpoint's values into leaf parameters fails on a fresh thread (an in-place op on a leaf that requires
+        // grad), as in a sweep worker that resumes a run.
+        var file = java.nio.file.Files.createTempFile("ckpt", ".bin");
+        try (DataModule data = data(); Model model = Model.newInstance("t", Device.cpu())) {
+            model.setBlock(net());
+            var loop = new TrainLoop(model, new Device[] {Device.cpu()}, data, List.of(phase("a", 1)),
+                    TrainingHooks.NONE, file, "sha", 5, m -> {}, TrainingProgress.NONE);
+            loop.initialize();
+            loop.run(null);
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (DataModule data = data(); Model model = Model.newInstance("t", Device.cpu())) {
+                model.setBlock(net());
+                var loop = new TrainLoop(model, new Device[] {Device.cpu()}, data, List.of(phase("a", 2)),
+                        TrainingHooks.NONE, null, "sha", 5, m -> {}, TrainingProgress.NONE);
+                loop.initialize();
+                assertEquals(2, loop.run(Checkpoint.read(file)).epochs());
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        java.nio.file.Files.deleteIfExists(file);
+        if (failure[0] != null) throw new AssertionError("resuming on a second thread failed", failure[0]);
+    }
+
+    @Test
     void checkpointCarriesMethodStateAndPosition() throws IOException {
         var file = java.nio.file.Files.createTempFile("ckpt", ".bin");
         try (DataModule data = data(); Model model = Model.newInstance("t", Device.cpu())) {
