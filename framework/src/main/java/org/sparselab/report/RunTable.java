@@ -263,8 +263,15 @@ public final class RunTable {
         return row;
     }
 
-    /** Median latency per batch in ms when a benchmark ran: {@code latency_ms}, or {@code latency.{p50,median}_ms}. */
+    /**
+     * Median latency per batch in ms when it was measured: a run's own measurement at batch 1, of the deployed form
+     * when the method has one ({@code deployed.latency.b1.median_ms}, else {@code latency.b1.median_ms}); otherwise
+     * {@code latency_ms} or {@code latency.{p50,median}_ms}.
+     */
     private static double latencyMs(Map<String, Object> s) {
+        for (Map<String, Object> measured : List.of(map(map(s.get("deployed")).get("latency")), map(s.get("latency")))) {
+            if (map(measured.get("b1")).get("median_ms") instanceof Number n) return n.doubleValue();
+        }
         if (s.get("latency_ms") instanceof Number n) return n.doubleValue();
         Map<String, Object> lat = map(s.get("latency"));
         for (String k : List.of("p50_ms", "median_ms", "ms")) {
