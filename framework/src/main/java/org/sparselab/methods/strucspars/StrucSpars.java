@@ -179,7 +179,10 @@ public final class StrucSpars implements Method {
                 NDArray term = w.abs().mul(r).sum();
                 total = total == null ? term : total.add(term);
             }
-            NDArray penalty = total.mul(lambda); // λ·Σ R_g ⊙ |W|: autograd gives λ·sign(W)·R_g
+            // λ·Σ R_g ⊙ |W|: autograd gives λ·sign(W)·R_g. λ is a torch-owned tensor from full(), not mul(Number),
+            // whose constant DJL may free before backward reads it.
+            NDArray penalty = total.mul(scope.full(new ai.djl.ndarray.types.Shape(), (float) lambda,
+                    total.getDataType()));
             penalty.attach(ctx.manager());
             return Map.of("strucspars_penalty", penalty);
         }
