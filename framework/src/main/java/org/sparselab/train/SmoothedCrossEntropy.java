@@ -3,6 +3,7 @@ package org.sparselab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import org.sparselab.nn.Constants;
 
 /**
  * Softmax cross-entropy with label smoothing, equal to {@code torch.nn.CrossEntropyLoss(label_smoothing=ε)}: the
@@ -24,7 +25,7 @@ public final class SmoothedCrossEntropy extends Loss {
         NDArray nll = logp.mul(labels.oneHot((int) k, logits.getDataType())).sum(new int[] {1}).neg();
         if (epsilon == 0) return nll.mean();
         NDArray uniform = logp.mean(new int[] {1}).neg();
-        return nll.mul(1 - epsilon).add(uniform.mul(epsilon)).mean();
+        return nll.mul(Constants.scalar(nll, 1 - epsilon)).add(uniform.mul(Constants.scalar(uniform, epsilon))).mean();
     }
 
     @Override

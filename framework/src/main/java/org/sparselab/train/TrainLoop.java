@@ -28,6 +28,7 @@ import org.sparselab.train.schedule.LrSchedule;
 import org.sparselab.data.BatchStream;
 import org.sparselab.data.DataModule;
 import org.sparselab.data.HostBatch;
+import org.sparselab.nn.Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,7 +198,7 @@ public final class TrainLoop {
                             }
                             // Data-parallel parts each contribute their share of the batch mean.
                             double share = (double) part.get(0).getShape().get(0) / b.size();
-                            gc.backward(parts.length == 1 ? total : total.mul(share));
+                            gc.backward(parts.length == 1 ? total : total.mul(Constants.scalar(total, share)));
                             lossSum += loss.getFloat() * share;
                             predsAll.add(preds.head());
                         }

@@ -179,10 +179,8 @@ public final class StrucSpars implements Method {
                 NDArray term = w.abs().mul(r).sum();
                 total = total == null ? term : total.add(term);
             }
-            // λ·Σ R_g ⊙ |W|: autograd gives λ·sign(W)·R_g. λ is a torch-owned tensor from full(), not mul(Number),
-            // whose constant DJL may free before backward reads it.
-            NDArray penalty = total.mul(scope.full(new ai.djl.ndarray.types.Shape(), (float) lambda,
-                    total.getDataType()));
+            // λ·Σ R_g ⊙ |W|: autograd gives λ·sign(W)·R_g (λ as a torch-owned constant, see Constants).
+            NDArray penalty = total.mul(org.sparselab.nn.Constants.scalar(total, lambda));
             penalty.attach(ctx.manager());
             return Map.of("strucspars_penalty", penalty);
         }
