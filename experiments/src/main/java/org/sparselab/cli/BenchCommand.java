@@ -153,6 +153,12 @@ final class BenchCommand implements Callable<Integer> {
                     ((Number) row.get("speedup")).doubleValue(),
                     ((Number) row.get("speedupPerMacsReduction")).doubleValue());
         }
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
+            if (row.get("form").equals("grouped") && ((Number) row.get("batch")).intValue() == 1) {
+                out.printf(Locale.ROOT, "target %.2f: layers by groups %s, %s channel gathers per pass%n",
+                        ((Number) row.get("target")).doubleValue(), row.get("layersByGroups"), row.get("gathers"));
+            }
+        }
         out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
                 + "same convs without the channel gathers");
         write("strucspars", r);

@@ -47,6 +47,11 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
         return spec;
     }
 
+    /** How many channel gathers a forward pass runs (0–2): identity orders are dropped. */
+    public int gathers() {
+        return (inputOrder == null ? 0 : 1) + (outputOrder == null ? 0 : 1);
+    }
+
     public Parameter weight() {
         return weight;
     }

@@ -52,6 +52,7 @@ public final class DeploymentBenchmark {
                 method.maskAtTarget();
                 Block deployed = method.export(masked, build);
                 long macs = Profiler.profile(deployed, sample, manager).macs();
+                Map<String, Object> structure = structure(deployed);
                 // The same levels with identity permutations: the same group convs without the gathers.
                 for (GroupableLayer l : method.layers()) {
                     l.setState(Permutations.identity(l.spec().out()), Permutations.identity(l.spec().in()),
@@ -63,6 +64,7 @@ public final class DeploymentBenchmark {
                             repeats, manager);
                     rows.add(row("dense", target, b, denseMacs, denseMacs, t.get(0), t.get(0)));
                     rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(1)));
+                    rows.get(rows.size() - 1).putAll(structure);
                     rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(2)));
                 }
             }
@@ -72,6 +74,27 @@ public final class DeploymentBenchmark {
         out.put("repeats", repeats);
         out.put("seed", seed);
         out.put("rows", rows);
+        return out;
+    }
+
+    /** Layers per group count and the gathers left after canonicalisation: what the latency pays for. */
+    private static Map<String, Object> structure(Block deployed) {
+        Map<Integer, Integer> byGroups = new java.util.TreeMap<>();
+        int gathers = 0;
+        java.util.ArrayDeque<Block> todo = new java.util.ArrayDeque<>(List.of(deployed));
+        while (!todo.isEmpty()) {
+            Block b = todo.pop();
+            if (b instanceof org.sparselab.nn.PermutedGroupConv2d g) {
+                byGroups.merge(g.spec().groups(), 1, Integer::sum);
+                gathers += g.gathers();
+            }
+            b.getChildren().values().forEach(todo::push);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Integer> layers = new LinkedHashMap<>();
+        byGroups.forEach((g, n) -> layers.put(String.valueOf(g), n));
+        out.put("layersByGroups", layers);
+        out.put("gathers", gathers);
         return out;
     }
 

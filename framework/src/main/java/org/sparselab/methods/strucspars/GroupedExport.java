@@ -33,7 +33,8 @@ final class GroupedExport {
         Block deployed = rebuild.apply(spec -> {
             GroupableLayer l = byPath.get(spec.path());
             if (l == null) return dense.conv(spec);
-            return new PermutedGroupConv2d(spec.withGroups(l.groups()), l.q(), Permutations.inverse(l.p()));
+            int[][] pq = canonical(l.p(), l.q(), l.groups());
+            return new PermutedGroupConv2d(spec.withGroups(l.groups()), pq[1], Permutations.inverse(pq[0]));
         });
         NDArray any = layers.get(0).conv().weight().getArray();
         deployed.initialize(any.getManager(), DataType.FLOAT32, inputShape);
@@ -66,6 +67,35 @@ final class GroupedExport {
         }
     }
 
+    /**
+     * The same block structure with the fewest, most local gathers: only which output and input channels share a
+     * group matters, so each group's rows and columns are sorted and the groups are ordered by their first input
+     * channel. A layer left dense (one group), or one whose groups are contiguous channel ranges, then needs no
+     * gather at all ({@link PermutedGroupConv2d} drops identity orders), and the rest read memory in order.
+     */
+    static int[][] canonical(int[] p, int[] q, int groups) {
+        int so = p.length / groups;
+        int si = q.length / groups;
+        int[][] pb = new int[groups][];
+        int[][] qb = new int[groups][];
+        Integer[] order = new Integer[groups];
+        for (int g = 0; g < groups; g++) {
+            pb[g] = java.util.Arrays.copyOfRange(p, g * so, (g + 1) * so);
+            qb[g] = java.util.Arrays.copyOfRange(q, g * si, (g + 1) * si);
+            java.util.Arrays.sort(pb[g]);
+            java.util.Arrays.sort(qb[g]);
+            order[g] = g;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(g -> qb[g][0]));
+        int[] cp = new int[p.length];
+        int[] cq = new int[q.length];
+        for (int k = 0; k < groups; k++) {
+            System.arraycopy(pb[order[k]], 0, cp, k * so, so);
+            System.arraycopy(qb[order[k]], 0, cq, k * si, si);
+        }
+        return new int[][] {cp, cq};
+    }
+
     /** Block g of the grouped weight is the g-th diagonal block of the permuted dense weight {@code W[P][:,Q]}. */
     private static void fillGrouped(MaskedConv2d masked, PermutedGroupConv2d grouped, GroupableLayer layer) {
         ConvSpec s = masked.spec();
@@ -77,8 +107,9 @@ final class GroupedExport {
         try (NDArray product = masked.weight().getArray().mul(masked.mask().getArray())) {
             w = product.toFloatArray();
         }
-        int[] p = layer.p();
-        int[] q = layer.q();
+        int[][] pq = canonical(layer.p(), layer.q(), groups);
+        int[] p = pq[0];
+        int[] q = pq[1];
         float[] out = new float[s.out() * si * k2];
         for (int a = 0; a < s.out(); a++) {
             int g = a / so;

@@ -89,4 +89,36 @@ class StrucSparsExportTest {
             assertTrue(masked != null);
         }
     }
+
+    @Test
+    void canonicalOrderKeepsEachGroupAndDropsNeedlessGathers() {
+        Random rng = new Random(3);
+        int[] p = Permutations.random(16, rng);
+        int[] q = Permutations.random(8, rng);
+        int[][] c = GroupedExport.canonical(p, q, 4);
+        for (int g = 0; g < 4; g++) {
+            // Canonical group k is some original group g': same output set and same input set, paired.
+            java.util.Set<Integer> outs = new java.util.TreeSet<>();
+            java.util.Set<Integer> ins = new java.util.TreeSet<>();
+            for (int j = 0; j < 4; j++) outs.add(c[0][g * 4 + j]);
+            for (int j = 0; j < 2; j++) ins.add(c[1][g * 2 + j]);
+            boolean found = false;
+            for (int h = 0; h < 4; h++) {
+                java.util.Set<Integer> po = new java.util.TreeSet<>();
+                java.util.Set<Integer> qi = new java.util.TreeSet<>();
+                for (int j = 0; j < 4; j++) po.add(p[h * 4 + j]);
+                for (int j = 0; j < 2; j++) qi.add(q[h * 2 + j]);
+                found |= po.equals(outs) && qi.equals(ins);
+            }
+            assertTrue(found, "canonical group " + g + " is one of the original (output, input) groups");
+        }
+        // One group: both orders sort to the identity, so the deployed conv gathers nothing.
+        int[][] dense = GroupedExport.canonical(p, q, 1);
+        assertEquals(java.util.Arrays.toString(Permutations.identity(16)), java.util.Arrays.toString(dense[0]));
+        assertEquals(java.util.Arrays.toString(Permutations.identity(8)), java.util.Arrays.toString(dense[1]));
+        // Contiguous input groups listed out of order: only the order of groups changes, no input gather is left.
+        int[][] contiguous = GroupedExport.canonical(new int[] {2, 3, 0, 1}, new int[] {2, 3, 0, 1}, 2);
+        assertEquals("[0, 1, 2, 3]", java.util.Arrays.toString(contiguous[1]));
+        assertEquals("[0, 1, 2, 3]", java.util.Arrays.toString(contiguous[0]));
+    }
 }
