@@ -65,6 +65,8 @@ public final class DatasetResolver {
             try {
                 for (Manifest.Download dl : manifest.downloads()) d.fetch(dl, target);
             } catch (DataException e) {
+                Resolved installed = fromSystemPackage();
+                if (installed != null) return installed;
                 throw new DataException(e.getMessage() + "; " + howTo(searched, target), e);
             }
             Map<String, Path> files = locate(target);
@@ -75,6 +77,26 @@ public final class DatasetResolver {
             return verified(target, "download", files);
         }
         throw new DataException(manifest.name() + " not found; " + howTo(searched, target));
+    }
+
+    /**
+     * The download failed: install the manifest's system package, if the environment may, and look in its paths
+     * again. Null when there is no package, installing is off or failed, or the files are still missing.
+     */
+    private Resolved fromSystemPackage() {
+        Manifest.SystemInstall sys = manifest.system();
+        if (sys == null || sys.packageName() == null) return null;
+        log.info("{}: download failed; installing the system package {}", manifest.name(), sys.packageName());
+        String failure = env.installer().install(sys.packageName());
+        if (failure != null) {
+            log.info("{}: package {} not installed: {}", manifest.name(), sys.packageName(), failure);
+            return null;
+        }
+        for (Path p : systemPaths()) {
+            Map<String, Path> files = locate(p);
+            if (files != null) return verified(p, "system package " + sys.packageName(), files);
+        }
+        return null;
     }
 
     private record Candidate(Path dir, String origin) {}

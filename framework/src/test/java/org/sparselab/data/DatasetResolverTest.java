@@ -83,6 +83,40 @@ class DatasetResolverTest {
     }
 
     @Test
+    void failedDownloadFallsBackToInstallingTheSystemPackage() throws Exception {
+        // Port 1 on loopback refuses the connection at once: the download fails without any network.
+        Manifest unreachable = DataFiles.idxManifest("tiny", List.of(new Manifest.Download("train-images-idx3-ubyte.gz",
+                List.of("http://127.0.0.1:1/train-images-idx3-ubyte.gz"), null, null, null, false)), Map.of(),
+                manifest.system());
+        Path project = tmp.resolve("project");
+        Path system = tmp.resolve("usr/share/datasets/tiny");
+        List<String> asked = new java.util.ArrayList<>();
+        PackageInstaller fake = name -> {
+            asked.add(name);
+            try {
+                DataFiles.writeMnist(system, 2, 1, true); // what the package would put there
+            } catch (java.io.IOException e) {
+                return e.getMessage();
+            }
+            return null;
+        };
+        DataEnvironment env = DataEnvironment.isolated(project).withSystemPaths(List.of(system)).withInstaller(fake);
+        DatasetResolver.Resolved r = new DatasetResolver(unreachable, env).resolve(null, true);
+        assertEquals(List.of("dataset-tiny"), asked);
+        assertEquals(system, r.dir());
+        assertEquals("system package dataset-tiny", r.origin());
+
+        // Installing fails too: the download error and how to get the data, on one line, and nothing found.
+        deleteTree(tmp.resolve("usr"));
+        DataEnvironment refusing = DataEnvironment.isolated(project).withSystemPaths(List.of(system))
+                .withInstaller(name -> "not running as root");
+        var e = assertThrows(DataException.class,
+                () -> new DatasetResolver(unreachable, refusing).resolve(null, true));
+        assertTrue(e.getMessage().startsWith("could not download train-images-idx3-ubyte.gz"), e.getMessage());
+        assertTrue(e.getMessage().contains("install the package dataset-tiny"), e.getMessage());
+    }
+
+    @Test
     void checksumMismatchNamesTheFile() throws Exception {
         // The real mnist manifest lists md5s for the .gz files; our small test files cannot match them.
         Path project = tmp.resolve("project");
