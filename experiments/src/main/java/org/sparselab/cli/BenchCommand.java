@@ -124,24 +124,43 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "bench strucspars: timed passes per model and batch (default 30).")
     int repeats = 30;
 
+    @Option(names = "--model", description = "bench strucspars: the architecture (default resnet56).")
+    String model = "resnet56";
+
+    @Option(names = "--image-size", description = "bench strucspars: input height = width (default 32; 224 for "
+            + "ImageNet models).")
+    int imageSize = 32;
+
+    @Option(names = "--classes", description = "bench strucspars: classifier outputs (default 10).")
+    int classes = 10;
+
+    @Option(names = "--batches", split = ",", description = "bench strucspars: batch sizes (default 1,64).")
+    int[] batches = {1, 64};
+
     /**
-     * Dense vs deployed StrucSpars ResNet-56 (CIFAR input) at targets 0.3/0.5/0.7 of the MACs, batch 1 and 64: median
-     * and p90 latency, speedup ÷ MACs reduction (goal ≥ 0.8).
+     * Dense vs deployed StrucSpars model (default ResNet-56, CIFAR input) at targets 0.3/0.5/0.7 of the MACs, batch 1
+     * and 64: median and p90 latency, speedup ÷ MACs reduction (goal ≥ 0.8).
      */
     @SuppressWarnings("unchecked")
     private int benchStrucSpars() throws IOException {
+        var models = org.sparselab.models.Models.defaults();
+        models.check("--model", model);
+        if (imageSize < 8 || classes < 2 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)) {
+            throw new org.sparselab.config.ConfigException("bench strucspars", "expected --image-size >= 8, "
+                    + "--classes >= 2 and positive --batches, got " + imageSize + ", " + classes + ", "
+                    + java.util.Arrays.toString(batches));
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("bench", "strucspars");
         r.put("time", Instant.now().toString());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
-        r.put("model", "resnet56");
-        r.put("input", "3x32x32");
-        Shape sample = new Shape(1, 3, 32, 32);
-        var models = org.sparselab.models.Models.defaults();
-        r.putAll(org.sparselab.methods.strucspars.DeploymentBenchmark.run(f -> models.create("resnet56",
-                new org.sparselab.models.ModelContext(3, 32, 10, f, org.sparselab.nn.ShuffleFactory.fixed())),
-                sample, new double[] {0.3, 0.5, 0.7}, new int[] {1, 64}, Math.max(3, repeats / 3), repeats, 42));
+        r.put("model", model);
+        r.put("input", "3x" + imageSize + "x" + imageSize);
+        Shape sample = new Shape(1, 3, imageSize, imageSize);
+        r.putAll(org.sparselab.methods.strucspars.DeploymentBenchmark.run(f -> models.create(model,
+                new org.sparselab.models.ModelContext(3, imageSize, classes, f, org.sparselab.nn.ShuffleFactory.fixed())),
+                sample, new double[] {0.3, 0.5, 0.7}, batches, Math.max(3, repeats / 3), repeats, 42));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-18s %6s %5s %10s %8s %10s %10s %8s %12s%n", "form", "target", "batch", "MACs",
                 "MACs÷", "median ms", "p90 ms", "speedup", "speedup/MACs÷");
@@ -161,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
                 + "same convs without the channel gathers");
-        write("strucspars", r);
+        write(model.equals("resnet56") ? "strucspars" : "strucspars_" + model, r);
         return 0;
     }
 

@@ -138,6 +138,12 @@ class CliTest {
         CliResult r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: bench: expected data, train, assignment or strucspars"), r.err());
+        CliResult m = cli("bench", "strucspars", "--model", "resnet5");
+        assertEquals(2, m.code());
+        assertTrue(m.err().startsWith("error: --model: unknown model 'resnet5' (did you mean"), m.err());
+        CliResult b = cli("bench", "strucspars", "--batches", "1,0");
+        assertEquals(2, b.code());
+        assertTrue(b.err().contains("positive --batches"), b.err());
     }
 
     @Test

@@ -55,6 +55,9 @@ public final class MaskedConv2d extends AbstractBlock implements CostedLayer {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training).mul(ps.getValue(mask, x.getDevice(), training));
+        // DJL attaches a result to its first operand's manager: for a parameter that is the model's, so the product
+        // (and, in training, the autograd graph it holds) would live as long as the model. It belongs to this pass.
+        w.attach(x.getManager());
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         return Conv2dBlock.convolve(this, spec, x, w, b);
     }

@@ -222,6 +222,40 @@ class StrucSparsTrainingTest {
         assertTrue(scalarsSeen.get(1).contains("strucspars.threshold"), "masking reported: " + scalarsSeen.get(1));
     }
 
+    @Test
+    void nativeMemoryDoesNotGrowThroughSparsifyAndFinetune() throws IOException {
+        // Every hook runs: penalty after backward, sub-epoch λ steps, per-epoch P/Q, masking, masked fine-tuning.
+        StrucSpars method = (StrucSpars) StrucSparsConfigs.parse("{name: strucspars, warmup_epochs: 0, "
+                + "initial_lambda: 0.01, lambda_interval: 0.25, target_sparsity: 0.5, sparsity_metric: params}")
+                .create();
+        List<TrainLoop.Phase> phases = List.of(phase("sparsify", 3, 16, 0.9, 0), phase("finetune", 3, 16, 0.9, 1e-3));
+        List<Integer> live = new ArrayList<>();
+        TrainingProgress probe = new TrainingProgress() {
+            @Override
+            public void passStarted(String phase, int epoch, String split, int batches) {
+                if (split.equals("train")) live.add(liveArrays());
+            }
+        };
+        try (DataModule data = data(16); Model model = Model.newInstance("t", Device.cpu())) {
+            model.setBlock(net(method.convFactory()));
+            var loop = new TrainLoop(model, new Device[] {Device.cpu()}, data, phases, new Spy(method), null, "sha", 5,
+                    m -> {}, probe);
+            loop.initialize();
+            method.attach(model.getBlock(), new RunInfo(SAMPLE, Map.of("sparsify", 3, "finetune", 3), 5));
+            loop.run(null);
+        }
+        // Epoch 0 of each phase creates its optimizer's momentum buffers; after that every step frees what it made.
+        assertEquals(6, live.size());
+        assertEquals(live.get(1), live.get(2), "sparsify: " + live);
+        assertEquals(live.get(4), live.get(5), "finetune: " + live);
+    }
+
+    private static int liveArrays() {
+        try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return probe.getParentManager().getManagedArrays().size();
+        }
+    }
+
     private static float max(float[] a) {
         float m = Float.NEGATIVE_INFINITY;
         for (float v : a) m = Math.max(m, v);
