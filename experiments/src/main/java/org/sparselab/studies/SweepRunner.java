@@ -332,6 +332,7 @@ public final class SweepRunner {
                 .withTimes(started.toString(), null, null).withError(null));
         Path log = p.dir().resolve(pt.log());
         Files.createDirectories(log.getParent());
+        long logStart = Files.exists(log) ? Files.size(log) : 0; // the log keeps earlier attempts; read only this one
         int code = d.action() == RunIndex.Action.RESUME ? executor.resume(d.run().dir(), log)
                 : executor.run(p.dir().resolve(pt.config()), log);
         Instant ended = Instant.now();
@@ -346,28 +347,43 @@ public final class SweepRunner {
             Object s = RunRecorder.readSummary(run.dir()).get("status");
             status = s == null ? "FAILED" : s.toString();
         }
-        String error = code == 0 && status.equals("FINISHED") ? null : lastLine(log, code);
+        String error = code == 0 && status.equals("FINISHED") ? null : lastLine(log, logStart, code);
+        if (code != 0 && status.equals("RUNNING")) {
+            // The process died without closing its record (SIGKILL, out of memory): the run is not running.
+            status = "FAILED";
+            error = error + "; the process ended without closing run " + runId
+                    + ": sweeping again resumes it from its last checkpoint, if it wrote one";
+        }
         String finalStatus = status;
+        String finalError = error;
         String finalDir = runDir;
         String finalId = runId;
         manifest.update(c.index(), x -> x.with(finalStatus, x.action()).withRun(finalDir, finalId)
                 .withTimes(started.toString(), ended.toString(), Duration.between(started, ended).toMillis() / 1000.0)
-                .withError(error));
+                .withError(finalError));
     }
 
-    private static String lastLine(Path log, int code) {
+    /** The last {@code error:} line (else the last line) written to {@code log} after byte {@code from}. */
+    static String lastLine(Path log, long from, int code) {
+        String exit = "exit " + code + (code > 128 && code < 160 ? ", killed by signal " + (code - 128)
+                + (code == 137 ? " (SIGKILL: often the out-of-memory killer)" : "") : "");
         try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith("error:")) return lines.get(i) + " (exit " + code + ")";
+            List<String> lines = List.of();
+            if (Files.exists(log)) {
+                byte[] all = Files.readAllBytes(log);
+                int start = (int) Math.min(Math.max(from, 0), all.length);
+                lines = new String(all, start, all.length - start, StandardCharsets.UTF_8).lines().toList();
             }
             for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) return lines.get(i).strip() + " (exit " + code + ")";
+                if (lines.get(i).startsWith("error:")) return lines.get(i) + " (" + exit + ")";
+            }
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) return lines.get(i).strip() + " (" + exit + ")";
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             // fall through
         }
-        return "exit code " + code;
+        return exit;
     }
 
     private void report(SweepManifest.Point pt, int done, int total) {

@@ -37,6 +37,13 @@ final class FakeExecutor implements PointExecutor {
         try (RunRecorder rec = RunRecorder.start(projectDir.resolve(cfg.output().dir()), cfg.experimentName(),
                 cfg.name(), loaded.yaml(), loaded.sha256())) {
             RunStatus s = outcome.getOrDefault(cfg.name(), RunStatus.FINISHED);
+            if (s == RunStatus.RUNNING) {
+                // A process killed by SIGKILL: the record stays RUNNING, the log ends mid-training.
+                Files.writeString(rec.checkpointFile(), "ckpt");
+                Files.writeString(log, "epoch 2 sparsify train loss 0.49\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                return 137;
+            }
             if (s == RunStatus.KILLED) Files.writeString(rec.checkpointFile(), "ckpt");
             rec.finish(s, s == RunStatus.FINISHED ? null : "test says " + s);
             Files.writeString(log, "error: boom\n");

@@ -105,6 +105,24 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aProcessKilledMidRunIsFailedWithItsOwnExitNotAnEarlierError() throws IOException {
+        SweepPlan plan = plan("model.arch=resnet20");
+        FakeExecutor first = new FakeExecutor(dir, Map.of("tiny-resnet20-s0", RunStatus.FAILED), 0);
+        SweepRunner.Outcome o = runner().run(plan, List.of("sweep"), workers(1), first);
+        assertEquals("error: boom (exit 1)", SweepManifest.read(o.dir()).points().get(0).error());
+
+        // Retried, the same point's process is SIGKILLed: its log still holds the first attempt's error line.
+        FakeExecutor second = new FakeExecutor(dir, Map.of("tiny-resnet20-s0", RunStatus.RUNNING), 0);
+        runner().run(plan, List.of("sweep"), new SweepRunner.Options(1, 1, true, false), second);
+        SweepManifest.Point p = SweepManifest.read(o.dir()).points().get(0);
+        assertEquals("FAILED", p.status(), "a dead process's run is not RUNNING");
+        assertTrue(p.error().startsWith("epoch 2 sparsify train loss 0.49 (exit 137, killed by signal 9 (SIGKILL"),
+                p.error());
+        assertFalse(p.error().contains("boom"), "the earlier attempt's error is not this one's: " + p.error());
+        assertTrue(p.error().contains("sweeping again resumes it from its last checkpoint"), p.error());
+    }
+
+    @Test
     void dryRunListsAndWritesNothing() throws IOException {
         SweepPlan plan = plan("model.arch=resnet20,resnet32");
         FakeExecutor ex = new FakeExecutor(dir, Map.of(), 0);
