@@ -58,11 +58,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: 'data' (loader vs ResNet-20 training throughput), 'train' (our trainer vs a bare "
                 + "DJL loop, and native memory per epoch), 'assignment' (StrucSpars' exact assignment solvers), 'strucspars' (dense vs deployed "
-                + "grouped ResNet-56 latency).")
+                + "grouped ResNet-56 latency), 'dynshuffle' (fixed vs dynamic vs static-dynamic ShuffleNet V2 "
+                + "inference latency and training step time).")
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars | dynshuffle")
     String what;
 
     @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
@@ -94,8 +95,9 @@ final class BenchCommand implements Callable<Integer> {
             case "train" -> benchTrain();
             case "assignment" -> benchAssignment();
             case "strucspars" -> benchStrucSpars();
-            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment or strucspars, "
-                    + "found '" + what + "'");
+            case "dynshuffle" -> benchDynShuffle();
+            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment, "
+                    + "strucspars or dynshuffle, found '" + what + "'");
         };
     }
 
@@ -156,6 +158,65 @@ final class BenchCommand implements Callable<Integer> {
         out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
                 + "same convs without the channel gathers");
         write("strucspars", r);
+        return 0;
+    }
+
+    @Option(names = "--image-size", description = "bench dynshuffle: input height = width (default 32, CIFAR).")
+    int imageSize = 32;
+
+    /**
+     * Fixed vs dynamic (hard gather) vs static-dynamic shuffle in ShuffleNet V2 0.5× and 1.0× (3 input channels, 10
+     * classes): inference latency at batch 1 and 64, training step time at batch 32, generator params/MACs; goal:
+     * dynamic inference ≤ 1.03× fixed.
+     */
+    @SuppressWarnings("unchecked")
+    private int benchDynShuffle() throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "dynshuffle");
+        r.put("time", Instant.now().toString());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
+        r.put("input", "3x" + imageSize + "x" + imageSize);
+        Shape sample = new Shape(1, 3, imageSize, imageSize);
+        var models = Models.defaults();
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> archs = new ArrayList<>();
+        for (String arch : List.of("shufflenet_v2_x0_5", "shufflenet_v2_x1_0")) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("model", arch);
+            a.putAll(org.sparselab.methods.dynshuffle.DynShuffleBenchmark.run(f -> models.create(arch,
+                    new ModelContext(3, imageSize, 10, org.sparselab.nn.ConvFactory.dense(), f)), sample,
+                    new int[] {1, 64}, Math.max(3, repeats / 3), repeats, 32, Math.max(3, repeats / 3), 42));
+            archs.add(a);
+            out.printf(Locale.ROOT, "%s, input %s%n", arch, r.get("input"));
+            out.printf(Locale.ROOT, "  %-15s %10s %10s %12s %12s %10s %10s%n", "form", "params", "MACs inf", "MACs train",
+                    "gen params", "gen MACs", "");
+            for (var e : ((Map<String, Map<String, Object>>) a.get("profile")).entrySet()) {
+                var c = e.getValue();
+                out.printf(Locale.ROOT, "  %-15s %10d %10d %12d %12d %10d%n", e.getKey(), c.get("params"),
+                        c.get("macs_inference_path"), c.get("macs_training_path"), c.get("generator_params"),
+                        c.get("generator_macs"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "inference", "batch", "median ms", "p90 ms",
+                    "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10.3f %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), row.get("p90Ms"), row.get("ratioToFixed"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "training step", "batch", "median ms", "", "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("train_step")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10s %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), "", row.get("ratioToFixed"));
+            }
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                if (!row.get("form").equals("dynamic")) continue;
+                double ratio = ((Number) row.get("ratioToFixed")).doubleValue();
+                out.printf(Locale.ROOT, "  goal: dynamic inference <= 1.03x fixed at batch %s: %.3f (%s)%n",
+                        row.get("batch"), ratio, ratio <= 1.03 ? "met" : "NOT met");
+            }
+        }
+        r.put("models", archs);
+        write("dynshuffle", r);
         return 0;
     }
 
