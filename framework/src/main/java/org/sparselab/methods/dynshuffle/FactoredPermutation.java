@@ -2,6 +2,7 @@ package org.sparselab.methods.dynshuffle;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.sparselab.nn.ChannelShuffle;
 import org.sparselab.nn.Constants;
 
 /**
@@ -42,14 +43,9 @@ public final class FactoredPermutation {
         return w.matMul(x.reshape(n, l.blocks(), l.blockSize(), spatial)).reshape(n, l.channels(), spatial);
     }
 
-    /**
-     * ShuffleNet's shuffle on (N, C, S): reshape (G, C/G) → transpose → flatten; output channel {@code j·G + g} is
-     * input channel {@code g·C/G + j}, as {@link org.sparselab.nn.ChannelShuffle}.
-     */
+    /** ShuffleNet's shuffle on (N, C, S): {@link ChannelShuffle#interleave}. */
     public static NDArray crossShuffle(NDArray y, int groups) {
-        if (groups == 1) return y;
-        Shape s = y.getShape();
-        return y.reshape(s.get(0), groups, s.get(1) / groups, s.get(2)).transpose(0, 2, 1, 3).reshape(s);
+        return ChannelShuffle.interleave(y, groups);
     }
 
     /**
