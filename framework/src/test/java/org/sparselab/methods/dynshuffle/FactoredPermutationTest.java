@@ -209,6 +209,30 @@ class FactoredPermutationTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8})
+    void gradientDescentOnTheOrthogonalityLossAloneReachesPermutations(int n) {
+        // Spec §2.2/§7 test 6: softmax + ‖PPᵀ − I‖² drive random logits to a matrix whose row argmax is a permutation.
+        try (NDManager m = NDManager.newBaseManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(11);
+            for (int trial = 0; trial < 3; trial++) {
+                NDArray z = m.randomNormal(new Shape(1, 1, n, n));
+                for (int step = 0; step < 300; step++) {
+                    z.setRequiresGradient(true);
+                    try (GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        gc.backward(FactoredPermutation.orthSum(z.softmax(-1)));
+                    }
+                    NDArray next = z.sub(z.getGradient().mul(org.sparselab.nn.Constants.scalar(z, 20.0)));
+                    z = next.stopGradient();
+                }
+                NDArray p = z.softmax(-1);
+                int[] perm = java.util.Arrays.stream(p.argMax(-1).toLongArray()).mapToInt(v -> (int) v).toArray();
+                assertEquals(0, PermutationRepair.collisions(perm), "trial " + trial + ": " + java.util.Arrays.toString(perm));
+                assertTrue(p.max(new int[] {-1}).min().getFloat() > 0.9f, "rows nearly one-hot");
+            }
+        }
+    }
+
     @Test
     void nearSquareReproducesTheSpecsFactorTable() {
         // spec §2.8: n → (n1, n2); R2 logits n1² + n2²
