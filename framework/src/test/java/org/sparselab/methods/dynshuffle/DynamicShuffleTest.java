@@ -272,6 +272,21 @@ class DynamicShuffleTest {
         assertEquals(4 + 20, checked, "4 V2 widths and 5 group counts × 4 widths of V1");
     }
 
+    @Test
+    void placementAndExplicitFactorsSelectShufflePoints() {
+        DynShuffle method = new DynShuffle(cfg("placement: [stage3, stage2.block1]\n"
+                + "factors: {stage3.block0.shuffle: [2, 24]}\n"));
+        Block net = Models.defaults().create("shufflenet_v2_x0_5",
+                new ModelContext(3, 32, 10, ConvFactory.dense(), method.shuffleFactory()));
+        List<DynamicShuffle> layers = new ArrayList<>();
+        collect(net, layers);
+        assertEquals(List.of("stage2.block1.shuffle", "stage3.block0.shuffle", "stage3.block1.shuffle",
+                "stage3.block2.shuffle", "stage3.block3.shuffle", "stage3.block4.shuffle", "stage3.block5.shuffle",
+                "stage3.block6.shuffle", "stage3.block7.shuffle"), layers.stream().map(DynamicShuffle::path).toList());
+        assertEquals(2, layers.get(1).layout().n1(), "explicit factors at stage3.block0");
+        assertEquals(6, layers.get(2).layout().n1(), "near-square elsewhere: 48 = 6·8");
+    }
+
     private static void collect(Block b, List<DynamicShuffle> out) {
         if (b instanceof DynamicShuffle d) out.add(d);
         for (Block c : b.getChildren().values()) collect(c, out);
