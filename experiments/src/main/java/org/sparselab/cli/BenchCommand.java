@@ -161,9 +161,6 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Option(names = "--image-size", description = "bench dynshuffle: input height = width (default 32, CIFAR).")
-    int imageSize = 32;
-
     /**
      * Fixed vs dynamic (hard gather) vs static-dynamic shuffle in ShuffleNet V2 0.5× and 1.0× (3 input channels, 10
      * classes): inference latency at batch 1 and 64, training step time at batch 32, generator params/MACs; goal:
@@ -171,6 +168,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     @SuppressWarnings("unchecked")
     private int benchDynShuffle() throws IOException {
+        int imageSize = 32; // CIFAR-size input, as the repro and CIFAR configs
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("bench", "dynshuffle");
         r.put("time", Instant.now().toString());
