@@ -58,11 +58,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: 'data' (loader vs ResNet-20 training throughput), 'train' (our trainer vs a bare "
                 + "DJL loop, and native memory per epoch), 'assignment' (StrucSpars' exact assignment solvers), 'strucspars' (dense vs deployed "
-                + "grouped ResNet-56 latency).")
+                + "grouped ResNet-56 latency), 'dynshuffle' (fixed vs dynamic vs static-dynamic ShuffleNet V2 "
+                + "inference latency and training step time).")
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars | dynshuffle")
     String what;
 
     @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
@@ -94,8 +95,9 @@ final class BenchCommand implements Callable<Integer> {
             case "train" -> benchTrain();
             case "assignment" -> benchAssignment();
             case "strucspars" -> benchStrucSpars();
-            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment or strucspars, "
-                    + "found '" + what + "'");
+            case "dynshuffle" -> benchDynShuffle();
+            default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment, "
+                    + "strucspars or dynshuffle, found '" + what + "'");
         };
     }
 
@@ -121,20 +123,20 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Option(names = "--repeats", description = "bench strucspars: timed passes per model and batch (default 30).")
+    @Option(names = "--repeats", description = "bench strucspars, dynshuffle: timed passes per model and batch (default 30).")
     int repeats = 30;
 
     @Option(names = "--model", description = "bench strucspars: the architecture (default resnet56).")
     String model = "resnet56";
 
-    @Option(names = "--image-size", description = "bench strucspars: input height = width (default 32; 224 for "
+    @Option(names = "--image-size", description = "bench strucspars, dynshuffle: input height = width (default 32; 224 for "
             + "ImageNet models).")
     int imageSize = 32;
 
     @Option(names = "--classes", description = "bench strucspars: classifier outputs (default 10).")
     int classes = 10;
 
-    @Option(names = "--batches", split = ",", description = "bench strucspars: batch sizes (default 1,64).")
+    @Option(names = "--batches", split = ",", description = "bench strucspars, dynshuffle: batch sizes (default 1,64).")
     int[] batches = {1, 64};
 
     /**
@@ -145,11 +147,7 @@ final class BenchCommand implements Callable<Integer> {
     private int benchStrucSpars() throws IOException {
         var models = org.sparselab.models.Models.defaults();
         models.check("--model", model);
-        if (imageSize < 8 || classes < 2 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)) {
-            throw new org.sparselab.config.ConfigException("bench strucspars", "expected --image-size >= 8, "
-                    + "--classes >= 2 and positive --batches, got " + imageSize + ", " + classes + ", "
-                    + java.util.Arrays.toString(batches));
-        }
+        checkShapeOptions();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("bench", "strucspars");
         r.put("time", Instant.now().toString());
@@ -181,6 +179,70 @@ final class BenchCommand implements Callable<Integer> {
         out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
                 + "same convs without the channel gathers");
         write(model.equals("resnet56") ? "strucspars" : "strucspars_" + model, r);
+        return 0;
+    }
+
+    private void checkShapeOptions() {
+        if (imageSize < 8 || classes < 2 || batches.length == 0 || java.util.Arrays.stream(batches).anyMatch(b -> b < 1)) {
+            throw new org.sparselab.config.ConfigException("bench", "expected --image-size >= 8, --classes >= 2 and "
+                    + "positive --batches, got " + imageSize + ", " + classes + ", " + java.util.Arrays.toString(batches));
+        }
+    }
+
+    /**
+     * Fixed vs dynamic (hard gather) vs static-dynamic shuffle in ShuffleNet V2 0.5× and 1.0× (3 input channels, 10
+     * classes): inference latency at batch 1 and 64, training step time at batch 32, generator params/MACs; goal:
+     * dynamic inference ≤ 1.03× fixed.
+     */
+    @SuppressWarnings("unchecked")
+    private int benchDynShuffle() throws IOException {
+        checkShapeOptions();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", "dynshuffle");
+        r.put("time", Instant.now().toString());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
+        r.put("input", "3x" + imageSize + "x" + imageSize);
+        Shape sample = new Shape(1, 3, imageSize, imageSize);
+        var models = Models.defaults();
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> archs = new ArrayList<>();
+        for (String arch : List.of("shufflenet_v2_x0_5", "shufflenet_v2_x1_0")) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("model", arch);
+            a.putAll(org.sparselab.methods.dynshuffle.DynShuffleBenchmark.run(f -> models.create(arch,
+                    new ModelContext(3, imageSize, 10, org.sparselab.nn.ConvFactory.dense(), f)), sample,
+                    batches, Math.max(3, repeats / 3), repeats, 32, Math.max(3, repeats / 3), 42));
+            archs.add(a);
+            out.printf(Locale.ROOT, "%s, input %s%n", arch, r.get("input"));
+            out.printf(Locale.ROOT, "  %-15s %10s %10s %12s %12s %10s %10s%n", "form", "params", "MACs inf", "MACs train",
+                    "gen params", "gen MACs", "");
+            for (var e : ((Map<String, Map<String, Object>>) a.get("profile")).entrySet()) {
+                var c = e.getValue();
+                out.printf(Locale.ROOT, "  %-15s %10d %10d %12d %12d %10d%n", e.getKey(), c.get("params"),
+                        c.get("macs_inference_path"), c.get("macs_training_path"), c.get("generator_params"),
+                        c.get("generator_macs"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "inference", "batch", "median ms", "p90 ms",
+                    "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10.3f %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), row.get("p90Ms"), row.get("ratioToFixed"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "training step", "batch", "median ms", "", "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("train_step")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10s %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), "", row.get("ratioToFixed"));
+            }
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                if (!row.get("form").equals("dynamic")) continue;
+                double ratio = ((Number) row.get("ratioToFixed")).doubleValue();
+                out.printf(Locale.ROOT, "  goal: dynamic inference <= 1.03x fixed at batch %s: %.3f (%s)%n",
+                        row.get("batch"), ratio, ratio <= 1.03 ? "met" : "NOT met");
+            }
+        }
+        r.put("models", archs);
+        write("dynshuffle", r);
         return 0;
     }
 

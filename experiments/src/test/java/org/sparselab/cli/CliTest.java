@@ -137,7 +137,7 @@ class CliTest {
     void unknownBenchIsBadInput() {
         CliResult r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: bench: expected data, train, assignment or strucspars"), r.err());
+        assertTrue(r.err().startsWith("error: bench: expected data, train, assignment, strucspars or dynshuffle"), r.err());
         CliResult m = cli("bench", "strucspars", "--model", "resnet5");
         assertEquals(2, m.code());
         assertTrue(m.err().startsWith("error: --model: unknown model 'resnet5' (did you mean"), m.err());

@@ -10,5 +10,7 @@ public final class Methods {
         types.register(MethodConfig.class, "none", NoMethodConfig.class);
         types.register(MethodConfig.class, org.sparselab.methods.strucspars.StrucSparsConfig.NAME,
                 org.sparselab.methods.strucspars.StrucSparsConfig.class);
+        types.register(MethodConfig.class, org.sparselab.methods.dynshuffle.DynShuffleConfig.NAME,
+                org.sparselab.methods.dynshuffle.DynShuffleConfig.class);
     }
 }

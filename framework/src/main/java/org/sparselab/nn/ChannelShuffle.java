@@ -33,13 +33,19 @@ public final class ChannelShuffle extends AbstractBlock implements CostedLayer {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Shape s = x.getShape();
-        int g = spec.groups();
-        NDArray y = g == 1 ? x : x.reshape(s.get(0), g, s.get(1) / g, s.get(2), s.get(3))
-                .transpose(0, 2, 1, 3, 4)
-                .reshape(s);
-        if (LayerTrace.active()) LayerTrace.record(this, s, s);
+        NDArray y = interleave(x, spec.groups());
+        if (LayerTrace.active()) LayerTrace.record(this, x.getShape(), x.getShape());
         return new NDList(y);
+    }
+
+    /**
+     * The shuffle on any (N, C, …) array: reshape (N, g, C/g, rest) → swap g and C/g → the input's shape. Dynamic
+     * shuffle applies it after its Kronecker blocks.
+     */
+    public static NDArray interleave(NDArray x, int groups) {
+        if (groups == 1) return x;
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), groups, s.get(1) / groups, -1).transpose(0, 2, 1, 3).reshape(s);
     }
 
     @Override

@@ -1,0 +1,165 @@
+package org.sparselab.methods.dynshuffle;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.methods.RunInfo;
+import org.sparselab.metrics.LayerRow;
+import org.sparselab.metrics.Latency;
+import org.sparselab.metrics.ModelProfile;
+import org.sparselab.metrics.Profiler;
+import org.sparselab.nn.ShuffleFactory;
+import org.sparselab.train.StepContext;
+
+/**
+ * Fixed vs dynamic vs static-dynamic shuffle in one architecture: inference latency (the dynamic forms on their
+ * inference path: hard, repaired permutations as a per-sample gather), timed interleaved so machine load hits all
+ * alike; training step time (forward, the orthogonality loss, backward; STE on); parameters and MACs from the
+ * profiler, the generators' separately. Goal (issue 6): dynamic inference ≤ 1.03× the fixed shuffle's latency.
+ */
+public final class DynShuffleBenchmark {
+    /** The compared forms: name → method options (empty: the fixed shuffle). */
+    static final Map<String, String> FORMS = forms();
+
+    private DynShuffleBenchmark() {}
+
+    private static Map<String, String> forms() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("fixed", "{name: dynshuffle, shuffle: fixed}");
+        f.put("dynamic", "{name: dynshuffle, shuffle: dynamic, binarize: ste_always}");
+        f.put("static_dynamic", "{name: dynshuffle, shuffle: static_dynamic, binarize: ste_always}");
+        return f;
+    }
+
+    /**
+     * @param build builds the architecture with the given shuffle factory (uninitialised)
+     * @param sample one input sample's shape, (1, C, H, W)
+     * @param trainBatch batch of the timed training steps; {@code trainSteps} of them per form, interleaved
+     */
+    public static Map<String, Object> run(Function<ShuffleFactory, Block> build, Shape sample, int[] batches,
+            int warmup, int repeats, int trainBatch, int trainSteps, long seed) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<String> names = new ArrayList<>(FORMS.keySet());
+            List<Block> blocks = new ArrayList<>();
+            List<DynShuffle> methods = new ArrayList<>();
+            Map<String, Map<String, Object>> cost = new LinkedHashMap<>();
+            for (String name : names) {
+                DynShuffle method = (DynShuffle) ConfigLoader.parse(FORMS.get(name), DynShuffleConfig.class).config()
+                        .create();
+                Block b = build.apply(method.shuffleFactory());
+                Engine.getInstance().setRandomSeed((int) seed);
+                b.initialize(manager, DataType.FLOAT32, sample);
+                method.attach(b, RunInfo.inference(sample));
+                blocks.add(b);
+                methods.add(method);
+                cost.put(name, cost(Profiler.profile(b, sample, manager)));
+            }
+            out.put("profile", cost);
+            for (int batch : batches) {
+                List<Latency.Stats> t = Latency.interleaved(blocks, sample, batch, warmup, repeats, manager);
+                for (int k = 0; k < names.size(); k++) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("form", names.get(k));
+                    r.put("batch", batch);
+                    r.put("medianMs", t.get(k).medianMs());
+                    r.put("p90Ms", t.get(k).p90Ms());
+                    r.put("ratioToFixed", t.get(k).medianMs() / t.get(0).medianMs());
+                    rows.add(r);
+                }
+            }
+            out.put("inference", rows);
+            double[][] ms = trainSteps(blocks, methods, sample, trainBatch, trainSteps, manager);
+            List<Map<String, Object>> train = new ArrayList<>();
+            double fixed = median(ms[0]);
+            for (int k = 0; k < names.size(); k++) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("form", names.get(k));
+                r.put("batch", trainBatch);
+                r.put("medianMs", median(ms[k]));
+                r.put("ratioToFixed", median(ms[k]) / fixed);
+                train.add(r);
+            }
+            out.put("train_step", train);
+        }
+        out.put("warmup", warmup);
+        out.put("repeats", repeats);
+        out.put("train_steps", trainSteps);
+        out.put("seed", seed);
+        out.put("goal", "dynamic inference median <= 1.03 x fixed");
+        return out;
+    }
+
+    private static Map<String, Object> cost(ModelProfile p) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        long genParams = 0;
+        long genMacs = 0;
+        long shuffleMacs = 0;
+        long shuffleInferenceMacs = 0;
+        for (LayerRow r : p.layers()) {
+            if (r.kind().equals("generator")) {
+                genParams += r.params();
+                genMacs += r.macs();
+            } else if (r.kind().equals("dynshuffle") || r.kind().equals("static_dynamic")) {
+                shuffleMacs += r.macs();
+                shuffleInferenceMacs += r.effectiveMacs();
+            }
+        }
+        c.put("params", p.params());
+        c.put("macs_training_path", p.macs());
+        c.put("macs_inference_path", p.effectiveMacs());
+        c.put("generator_params", genParams);
+        c.put("generator_macs", genMacs);
+        c.put("shuffle_macs_training_path", shuffleMacs);
+        c.put("shuffle_macs_inference_path", shuffleInferenceMacs);
+        return c;
+    }
+
+    /** Milliseconds of forward + extra loss + backward per step, per form; one step of each per round. */
+    private static double[][] trainSteps(List<Block> blocks, List<DynShuffle> methods, Shape sample, int batch,
+            int steps, NDManager manager) {
+        double[][] ms = new double[blocks.size()][steps];
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.randomNormal(new Shape(batch, sample.get(1), sample.get(2), sample.get(3)));
+            ParameterStore ps = new ParameterStore(scope, false);
+            for (int i = -1; i < steps; i++) { // i = -1: warm-up
+                for (int k = 0; k < blocks.size(); k++) {
+                    try (NDManager pass = scope.newSubManager()) {
+                        pass.tempAttachAll(x);
+                        long t0 = System.nanoTime();
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray logits = blocks.get(k).forward(ps, new NDList(x), true).head();
+                            NDArray loss = logits.logSoftmax(1).get(":, 0").mean().neg();
+                            StepContext ctx = new StepContext(pass, blocks.get(k), ps, "bench", 0, 0, 0, i, 0, 1, 0,
+                                    new NDList(logits));
+                            for (NDArray extra : methods.get(k).extraLosses(ctx).values()) loss = loss.add(extra);
+                            gc.backward(loss);
+                        }
+                        if (i >= 0) ms[k][i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+        }
+        return ms;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return Latency.percentile(s, 0.5);
+    }
+}

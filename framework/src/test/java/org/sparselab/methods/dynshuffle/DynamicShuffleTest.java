@@ -1,0 +1,306 @@
+package org.sparselab.methods.dynshuffle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparselab.config.ConfigException;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.metrics.LayerRow;
+import org.sparselab.metrics.ModelProfile;
+import org.sparselab.metrics.Profiler;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.Models;
+import org.sparselab.nn.ChannelShuffle;
+import org.sparselab.nn.ConvFactory;
+import org.sparselab.nn.ConvSpec;
+import org.sparselab.nn.ShuffleSpec;
+
+/** The layer (spec §7 tests 3, 5, 7, 8, 10, 11, 13) and its config's validation. */
+class DynamicShuffleTest {
+    private static final ShuffleSpec SPEC = new ShuffleSpec("s", 24, 3); // n = 8 = 2·4
+
+    static DynShuffleConfig cfg(String extra) {
+        return ConfigLoader.parse("name: dynshuffle\nshuffle: dynamic\n" + extra, DynShuffleConfig.class).config();
+    }
+
+    private static DynamicShuffle block(DynShuffleConfig cfg, NDManager m, Shape input, int seed) {
+        DynamicShuffle b = new DynamicShuffle(ShuffleLayout.of(SPEC, cfg), cfg, null);
+        Engine.getInstance().setRandomSeed(seed);
+        b.initialize(m, DataType.FLOAT32, input);
+        return b;
+    }
+
+    /** Random generator logits (κ = 0, large FC2 weights) so argmax collisions are common. */
+    private static final String RANDOM = "identity_init_scale: 0\nfc2_init_std: 2.0\n";
+
+    @Test
+    void untrainedIdentityInitialisedModuleIsTheFixedShuffleInEvaluation() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(4, 24, 3, 3);
+            for (String sharing : List.of("per_group", "shared", "group_factor")) {
+                DynamicShuffle b = block(cfg("sharing: " + sharing + "\n"), m, shape, 1);
+                NDArray x = m.randomNormal(shape);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray y = b.forward(ps, new NDList(x), false).head();
+                NDArray fixed = new ChannelShuffle(SPEC).forward(ps, new NDList(x), false).head();
+                assertArrayEquals(fixed.toFloatArray(), y.toFloatArray(), 0f, sharing);
+                assertEquals(0, b.collisionCounts()[3], "argmax at init is the identity: no collision");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hungarian", "lapjv", "greedy"})
+    void hardOutputIsAPermutationOfEachSamplesChannelsEvenWhenArgmaxCollides(String repair) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(16, 24, 2, 2);
+            DynamicShuffle b = block(cfg(RANDOM + "collision_repair: " + repair + "\n"), m, shape, 2);
+            NDArray x = m.randomNormal(shape);
+            float[] y = b.forward(new ParameterStore(m, false), new NDList(x), false).head().toFloatArray();
+            float[] xs = x.toFloatArray();
+            assertTrue(b.collisionCounts()[3] > 0, "the test needs argmax collisions to repair");
+            for (int s = 0; s < 16; s++) {
+                boolean[] used = new boolean[24];
+                for (int c = 0; c < 24; c++) {
+                    int src = sourceChannel(xs, y, s, c);
+                    assertTrue(src >= 0 && !used[src], "sample " + s + " output " + c + " from " + src);
+                    used[src] = true;
+                }
+            }
+        }
+    }
+
+    /** The input channel of sample s equal to output channel c (values are distinct Gaussians), or -1. */
+    private static int sourceChannel(float[] x, float[] y, int s, int c) {
+        for (int d = 0; d < 24; d++) {
+            boolean same = true;
+            for (int k = 0; k < 4 && same; k++) same = x[(s * 24 + d) * 4 + k] == y[(s * 24 + c) * 4 + k];
+            if (same) return d;
+        }
+        return -1;
+    }
+
+    @Test
+    void gatherEqualsMultiplyingByTheHardMatrixAndTheMatmulPath() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(6, 24, 2, 2);
+            DynamicShuffle gather = block(cfg(RANDOM), m, shape, 3);
+            DynamicShuffle matmul = block(cfg(RANDOM + "inference_path: matmul\n"), m, shape, 3);
+            NDArray x = m.randomNormal(shape);
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] yg = gather.forward(ps, new NDList(x), false).head().toFloatArray();
+            float[] ym = matmul.forward(ps, new NDList(x), false).head().toFloatArray();
+            assertArrayEquals(yg, ym, 1e-5f, "inference_path gather = matmul (spec §7 test 13)");
+
+            ShuffleLayout l = gather.layout();
+            int[][][][] perms = gather.permutations(gather.logits(ps, x, false).toFloatArray(), 6);
+            float[] av = DynamicShuffle.oneHot(m, perms[0], l.n1()).toFloatArray();
+            float[] bv = DynamicShuffle.oneHot(m, perms[1], l.n2()).toFloatArray();
+            float[] xs = x.toFloatArray();
+            for (int s = 0; s < 6; s++) {
+                double[][] p = FactoredPermutationTest.explicit(l, av, bv, s);
+                for (int c = 0; c < 24; c++) {
+                    for (int k = 0; k < 4; k++) {
+                        double want = 0;
+                        for (int d = 0; d < 24; d++) want += p[c][d] * xs[(s * 24 + d) * 4 + k];
+                        assertEquals(want, yg[(s * 24 + c) * 4 + k], 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gradientsReachTheGeneratorThroughSoftmaxAndThroughTheStraightThroughEstimator(boolean ste) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(4, 24, 3, 3);
+            DynamicShuffle b = block(cfg("orth_lambda: 0\n"), m, shape, 4);
+            b.schedule(ste, 1.0);
+            NDArray x = m.randomNormal(shape);
+            NDArray w = m.randomNormal(shape);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = b.forward(new ParameterStore(m, false), new NDList(x), true).head();
+                if (ste) {
+                    float[] v = y.toFloatArray();
+                    float[] xs = x.toFloatArray();
+                    for (int s = 0; s < 4; s++) {
+                        for (int c = 0; c < 24; c++) {
+                            assertTrue(sourceChannel9(xs, v, s, c), "STE forward is a hard channel copy");
+                        }
+                    }
+                }
+                gc.backward(y.mul(w).sum());
+            }
+            for (String name : List.of("fc1_weight", "fc2_weight", "fc2_bias")) {
+                float[] g = parameter(b, name).getArray().getGradient().toFloatArray();
+                double norm = 0;
+                for (float v : g) {
+                    assertTrue(Float.isFinite(v));
+                    norm += v * v;
+                }
+                assertTrue(norm > 0, name + " gets a gradient (" + (ste ? "STE" : "softmax") + ")");
+            }
+        }
+    }
+
+    private static boolean sourceChannel9(float[] x, float[] y, int s, int c) {
+        for (int d = 0; d < 24; d++) {
+            boolean same = true;
+            for (int k = 0; k < 9 && same; k++) same = x[(s * 24 + d) * 9 + k] == y[(s * 24 + c) * 9 + k];
+            if (same) return true;
+        }
+        return false;
+    }
+
+    private static Parameter parameter(Block b, String name) {
+        return b.getDirectParameters().get(name);
+    }
+
+    @Test
+    void orthogonalityLossGoesThroughTheMethodsExtraLossAndIsPositiveForSoftFactors() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(2, 24, 2, 2);
+            DynamicShuffle b = block(cfg(""), m, shape, 5);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                b.forward(new ParameterStore(m, false), new NDList(m.randomNormal(shape)), true);
+                NDArray o = b.takeOrthogonality();
+                assertEquals(2 * 3, b.orthogonalityCount(), "A and B of 3 groups");
+                assertTrue(o.getFloat() > 0, "soft factors near the identity are not exact permutations");
+                gc.backward(o);
+            }
+            assertTrue(parameter(b, "fc2_bias").getArray().getGradient().abs().sum().getFloat() > 0);
+            assertEquals(null, b.takeOrthogonality(), "taken once");
+        }
+    }
+
+    @Test
+    void staticDynamicPointwiseReplacementHasTheSpecsParameterAndMacCounts() {
+        // Spec §2.9: C = 256, G = 1, n1 = n2 = 16: static G·(n1² + n2²) = 512 parameters vs 65,536 of the 1×1 conv.
+        ConvSpec pw = ConvSpec.of("b.pw", ConvSpec.Role.BLOCK, 256, 256, 1, 1, 1);
+        Shape sample = new Shape(1, 256, 4, 4);
+        long s = 16;
+        long hidden = 64; // auto: max(256/4, 16)
+        long logits = 16 * 16 + 16 * 16;
+        long generator = 256 * hidden + hidden + hidden * logits + logits;
+        long[][] expected = { // form, static params, training MACs, inference MACs (gather)
+            {0, 512, 2 * s * 256 * 32, s * 256 * 32},
+            {1, 256 * 256, s * 256 * 32 + s * 256 * 256, s * 256 * 256},
+            {2, 512, s * 256 * 32, s * 256 * 32}};
+        String[] forms = {"sd_a", "sd_b", "sd_c"};
+        for (long[] e : expected) {
+            String form = forms[(int) e[0]];
+            DynShuffle method = new DynShuffle(cfg("static_form: " + form + "\nreplace_pointwise: [pw]\n"));
+            Block layer = method.convFactory().conv(pw);
+            assertTrue(layer instanceof DynamicShuffle d && d.isStaticDynamic(), form);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ModelProfile p = Profiler.profile(layer, sample, m);
+                LayerRow gen = row(p, "b.pw.generator");
+                LayerRow sd = row(p, "b.pw");
+                assertEquals(generator, gen.params(), "generator FC1 + FC2");
+                assertEquals(s * 256 + 256 * hidden + hidden * logits, gen.macs(), "GAP + FC1 + FC2");
+                assertEquals(e[1], sd.params(), form + " static parameters");
+                assertEquals(generator + e[1], p.params(), form + " total");
+                assertEquals(e[2], sd.macs(), form + " training-path MACs");
+                assertEquals(e[3], sd.effectiveMacs(), form + " inference-path MACs");
+            }
+        }
+        assertEquals(256 * 256, 65_536, "the 1×1 conv it replaces");
+    }
+
+    @Test
+    void dynamicShuffleCostsSoftPathMacsAndNothingAtInference() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(1, 24, 5, 5);
+            DynamicShuffle b = block(cfg(""), m, shape, 6);
+            ModelProfile p = Profiler.profile(b, shape, m);
+            LayerRow sd = row(p, "s");
+            assertEquals(25L * 24 * (2 + 4), sd.macs(), "S·C·(n1 + n2)");
+            assertEquals(0, sd.effectiveMacs(), "the gather");
+            assertEquals(0, sd.params());
+            assertEquals(b.generatorParams(), row(p, "s.generator").params());
+        }
+    }
+
+    private static LayerRow row(ModelProfile p, String path) {
+        return p.layers().stream().filter(r -> r.path().equals(path)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + path + " in " + p.layers()));
+    }
+
+    @Test
+    void everyShuffleNetWidthGetsAFactorisedModuleAtEveryShufflePoint() {
+        DynShuffle method = new DynShuffle(cfg(""));
+        var models = Models.defaults();
+        int checked = 0;
+        for (String name : models.names()) {
+            if (!name.startsWith("shufflenet")) continue;
+            Block net = models.create(name, new ModelContext(3, 224, 1000, ConvFactory.dense(), method.shuffleFactory()));
+            List<DynamicShuffle> layers = new ArrayList<>();
+            collect(net, layers);
+            boolean grouped = !name.contains("_g1_");
+            assertEquals(grouped, !layers.isEmpty(), name);
+            for (DynamicShuffle d : layers) {
+                ShuffleLayout l = d.layout();
+                assertEquals(l.channels(), l.groups() * l.n1() * l.n2(), name + " " + l.path());
+                assertArrayEquals(ShuffleLayout.nearSquare(l.channels() / l.groups()), new int[] {l.n1(), l.n2()});
+            }
+            if (name.equals("shufflenet_v2_x1_0")) {
+                assertEquals(List.of(58, 116, 232), layers.stream().map(d -> d.layout().channels() / 2).distinct()
+                        .toList());
+                assertEquals(29, layers.get(0).layout().n2(), "the prime factor 29");
+            }
+            if (name.equals("shufflenet_v2_x2_0")) assertEquals(61, layers.get(0).layout().n2());
+            checked++;
+        }
+        assertEquals(4 + 20, checked, "4 V2 widths and 5 group counts × 4 widths of V1");
+    }
+
+    @Test
+    void placementAndExplicitFactorsSelectShufflePoints() {
+        DynShuffle method = new DynShuffle(cfg("placement: [stage3, stage2.block1]\n"
+                + "factors: {stage3.block0.shuffle: [2, 24]}\n"));
+        Block net = Models.defaults().create("shufflenet_v2_x0_5",
+                new ModelContext(3, 32, 10, ConvFactory.dense(), method.shuffleFactory()));
+        List<DynamicShuffle> layers = new ArrayList<>();
+        collect(net, layers);
+        assertEquals(List.of("stage2.block1.shuffle", "stage3.block0.shuffle", "stage3.block1.shuffle",
+                "stage3.block2.shuffle", "stage3.block3.shuffle", "stage3.block4.shuffle", "stage3.block5.shuffle",
+                "stage3.block6.shuffle", "stage3.block7.shuffle"), layers.stream().map(DynamicShuffle::path).toList());
+        assertEquals(2, layers.get(1).layout().n1(), "explicit factors at stage3.block0");
+        assertEquals(6, layers.get(2).layout().n1(), "near-square elsewhere: 48 = 6·8");
+    }
+
+    private static void collect(Block b, List<DynamicShuffle> out) {
+        if (b instanceof DynamicShuffle d) out.add(d);
+        for (Block c : b.getChildren().values()) collect(c, out);
+    }
+
+    @Test
+    void badOptionsAreOneClearConfigError() {
+        var e = assertThrows(ConfigException.class, () -> cfg("binarize: ste_afterwarmup\n"));
+        assertTrue(e.getMessage().contains("binarize") && e.getMessage().contains("ste_after_warmup"), e.getMessage());
+        var f = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("factors: {s: [3, 3]}\n")));
+        assertTrue(f.getMessage().contains("method.factors.s") && f.getMessage().contains("n = C/G = 8"),
+                f.getMessage());
+        var g = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("groups: 5\n")));
+        assertTrue(g.getMessage().contains("method.groups"), g.getMessage());
+        assertEquals(2, ShuffleLayout.of(SPEC, cfg("factors: {s: [2, 4]}\n")).n1());
+    }
+}
