@@ -304,7 +304,10 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     private static NDArray staticFactor(ParameterStore ps, Parameter p, NDArray x, boolean training) {
         NDArray w = ps.getValue(p, x.getDevice(), training);
         Shape s = w.getShape();
-        return w.reshape(1, s.get(0), s.get(1), s.get(2));
+        // A view of a parameter lands in the model's manager; it belongs to this pass (see MaskedConv2d).
+        NDArray view = w.reshape(1, s.get(0), s.get(1), s.get(2));
+        view.attach(x.getManager());
+        return view;
     }
 
     /** Evaluation with hard, repaired permutations: a gather (0 MACs) or a matmul with one-hot factors. */

@@ -174,6 +174,34 @@ class DynamicShuffleTest {
         return b.getDirectParameters().get(name);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"soft", "ste", "sd_a", "sd_b", "sd_c"})
+    void trainingAndEvaluationStepsLeaveNothingInTheModelsManager(String form) {
+        try (NDManager model = NDManager.newBaseManager()) {
+            Shape shape = new Shape(4, 24, 3, 3);
+            String extra = form.startsWith("sd_") ? "static_form: " + form + "\n" : "";
+            DynamicShuffle b = new DynamicShuffle(ShuffleLayout.of(SPEC, cfg(extra)), cfg(extra),
+                    form.startsWith("sd_") ? form : null);
+            b.initialize(model, DataType.FLOAT32, shape);
+            b.schedule(form.equals("ste"), 1.0);
+            List<Integer> live = new ArrayList<>();
+            for (int step = 0; step < 4; step++) {
+                try (NDManager pass = model.newSubManager()) {
+                    ParameterStore ps = new ParameterStore(pass, false);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y = b.forward(ps, new NDList(pass.randomNormal(shape)), true).head();
+                        gc.backward(y.mul(pass.randomNormal(y.getShape())).sum());
+                    }
+                    b.forward(ps, new NDList(pass.randomNormal(shape)), false); // hard, repaired path
+                }
+                live.add(model.getManagedArrays().size());
+            }
+            // The first backward attaches the gradients; after that a step frees everything it made.
+            assertEquals(live.get(1), live.get(2), form + ": " + live);
+            assertEquals(live.get(2), live.get(3), form + ": " + live);
+        }
+    }
+
     @Test
     void orthogonalityLossGoesThroughTheMethodsExtraLossAndIsPositiveForSoftFactors() {
         try (NDManager m = NDManager.newBaseManager()) {
