@@ -107,10 +107,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     @SuppressWarnings("unchecked")
     private int benchAssignment() throws IOException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("bench", "assignment");
-        r.put("time", Instant.now().toString());
-        r.put("cores", Runtime.getRuntime().availableProcessors());
+        Map<String, Object> r = machineHeader("assignment");
         r.putAll(org.sparselab.methods.strucspars.AssignmentBenchmark.run(new int[] {128, 256, 512, 1024}, 7, 42));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-10s %-11s %6s %10s %10s%n", "solver", "instance", "n", "median s", "p90 s");
@@ -148,11 +145,7 @@ final class BenchCommand implements Callable<Integer> {
         var models = org.sparselab.models.Models.defaults();
         models.check("--model", model);
         checkShapeOptions();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("bench", "strucspars");
-        r.put("time", Instant.now().toString());
-        r.put("cores", Runtime.getRuntime().availableProcessors());
-        r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
+        Map<String, Object> r = machineHeader("strucspars");
         r.put("model", model);
         r.put("input", "3x" + imageSize + "x" + imageSize);
         Shape sample = new Shape(1, 3, imageSize, imageSize);
@@ -197,11 +190,7 @@ final class BenchCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private int benchDynShuffle() throws IOException {
         checkShapeOptions();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("bench", "dynshuffle");
-        r.put("time", Instant.now().toString());
-        r.put("cores", Runtime.getRuntime().availableProcessors());
-        r.put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
+        Map<String, Object> r = machineHeader("dynshuffle");
         r.put("input", "3x" + imageSize + "x" + imageSize);
         Shape sample = new Shape(1, 3, imageSize, imageSize);
         var models = Models.defaults();
@@ -406,15 +395,21 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> header(String bench, ExperimentConfig cfg, Device[] devices) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("bench", bench);
-        r.put("time", Instant.now().toString());
+        Map<String, Object> r = machineHeader(bench);
         r.put("config", config.toString());
         r.put("data", cfg.data().name());
         r.put("device", Devices.describe(devices));
+        return r;
+    }
+
+    /** What every benchmark's JSON starts with: which benchmark, when, on what, from which code. */
+    private static Map<String, Object> machineHeader(String bench) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("bench", bench);
+        r.put("time", Instant.now().toString());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-        r.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        r.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
         r.put("provenance", Provenance.collect(Path.of("").toAbsolutePath()).asMap());
         return r;
     }
