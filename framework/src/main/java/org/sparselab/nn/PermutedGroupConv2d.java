@@ -2,7 +2,6 @@ package org.sparselab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -26,8 +25,9 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
     private final int[] outputOrder;
     private final Parameter weight;
     private final Parameter bias;
-    private final java.util.Map<ai.djl.Device, NDArray> inputIndex = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<ai.djl.Device, NDArray> outputIndex = new java.util.concurrent.ConcurrentHashMap<>();
+    // Row indices for ChannelGather, per (device, batch size): made once, kept beside the weight.
+    private final java.util.Map<String, NDArray> inputRows = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, NDArray> outputRows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param grouped the conv as deployed ({@code groups} set)
@@ -65,21 +65,19 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray in = inputOrder == null ? x : x.get(new NDIndex(":, {}", index(inputOrder, w)));
+        NDArray in = inputOrder == null ? x : ChannelGather.rows(x, rows(inputOrder, inputRows, x, w));
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         NDList out = Conv2dBlock.convolve(this, spec, in, w, b);
-        return outputOrder == null ? out
-                : new NDList(out.head().get(new NDIndex(":, {}", index(outputOrder, w))));
+        if (outputOrder == null) return out;
+        NDArray y = out.head();
+        return new NDList(ChannelGather.rows(y, rows(outputOrder, outputRows, y, w)));
     }
 
-    /** The gather indices as an int64 array beside {@code like} (the weight), made once per device. */
-    private NDArray index(int[] order, NDArray like) {
-        java.util.Map<ai.djl.Device, NDArray> cache = order == inputOrder ? inputIndex : outputIndex;
-        return cache.computeIfAbsent(like.getDevice(), d -> {
-            long[] idx = new long[order.length];
-            for (int i = 0; i < order.length; i++) idx[i] = order[i];
-            return like.getManager().create(idx).toDevice(d, false);
-        });
+    /** The row index applying {@code order} to every sample of {@code x}'s batch, owned beside the weight. */
+    private static NDArray rows(int[] order, java.util.Map<String, NDArray> cache, NDArray x, NDArray weight) {
+        int batch = (int) x.getShape().get(0);
+        return cache.computeIfAbsent(x.getDevice() + "/" + batch, k -> weight.getManager()
+                .create(ChannelGather.sameOrderForEverySample(order, batch)).toDevice(x.getDevice(), false));
     }
 
     private static boolean isIdentity(int[] order) {

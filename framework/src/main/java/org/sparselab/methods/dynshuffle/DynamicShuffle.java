@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -17,6 +16,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import org.sparselab.nn.ChannelGather;
 import org.sparselab.nn.Constants;
 import org.sparselab.nn.CostedLayer;
 import org.sparselab.nn.LayerCost;
@@ -318,13 +318,8 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         NDManager m = x.getManager();
         if (gather) {
             long[] rows = FactoredPermutation.gatherRows(perms[0], perms[1], layout);
-            Shape s = x.getShape();
             NDArray index = m.create(rows).toDevice(x.getDevice(), false);
-            // Row gather as torch.embedding (index_select on dim 0): about one copy's cost; x.get(index) (advanced
-            // indexing, element-wise) measured about twice that at batch 64.
-            NDArray table = x.reshape(rows.length, s.size() / rows.length);
-            NDArray y = table.getNDArrayInternal().embedding(index, table, SparseFormat.DENSE).head()
-                    .reshape(n, layout.channels(), -1);
+            NDArray y = ChannelGather.rows(x, index).reshape(n, layout.channels(), -1);
             if (staticForm == null) return y;
             return y.add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
         }

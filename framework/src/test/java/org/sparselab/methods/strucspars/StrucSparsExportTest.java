@@ -56,6 +56,11 @@ class StrucSparsExportTest {
             float diff = a.sub(b).abs().max().getFloat();
             assertTrue(diff <= 1e-4, "max |masked - exported| = " + diff);
             assertTrue(a.abs().max().getFloat() > 1e-2, "outputs are not trivially zero");
+            // Another batch size after the first: the gathers' row indices are made per batch size.
+            NDArray x3 = manager.randomNormal(new Shape(3, 3, 32, 32));
+            float diff3 = masked.forward(ps, new NDList(x3), false).head()
+                    .sub(deployed.forward(ps, new NDList(x3), false).head()).abs().max().getFloat();
+            assertTrue(diff3 <= 1e-4, "batch 3: max |masked - exported| = " + diff3);
 
             ModelProfile pm = Profiler.profile(masked, SAMPLE, manager);
             ModelProfile pd = Profiler.profile(deployed, SAMPLE, manager);

@@ -1,0 +1,36 @@
+package org.sparselab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * Channel gathers as row gathers: {@code x (N, C, …)} viewed as {@code (N·C, rest)} rows, and rows picked by
+ * {@code torch.embedding} (index_select on dim 0), which costs about one copy. PyTorch advanced indexing
+ * ({@code x[:, idx]}, DJL's {@code x.get(NDIndex)}) measured 2–6× that on this CPU (1 thread: batch 1, 16×32×32:
+ * 101 vs 53 µs, copy 39 µs; batch 64: 1 738 vs 278 µs, copy 186 µs).
+ */
+public final class ChannelGather {
+    private ChannelGather() {}
+
+    /**
+     * Output row r of the (N·C, rest) view is input row {@code rows[r]}; the result has {@code x}'s shape. Gradients
+     * flow back to {@code x}.
+     */
+    public static NDArray rows(NDArray x, NDArray rows) {
+        Shape s = x.getShape();
+        long n = rows.getShape().get(0);
+        NDArray table = x.reshape(n, s.size() / n);
+        return table.getNDArrayInternal().embedding(rows, table, SparseFormat.DENSE).head().reshape(s);
+    }
+
+    /** The row index that applies one channel order {@code y[:, k] = x[:, order[k]]} to every sample of a batch. */
+    public static long[] sameOrderForEverySample(int[] order, int batch) {
+        int c = order.length;
+        long[] rows = new long[Math.multiplyExact(batch, c)];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < c; k++) rows[b * c + k] = (long) b * c + order[k];
+        }
+        return rows;
+    }
+}
