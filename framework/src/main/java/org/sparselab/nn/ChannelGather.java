@@ -21,7 +21,13 @@ public final class ChannelGather {
         Shape s = x.getShape();
         long n = rows.getShape().get(0);
         NDArray table = x.reshape(n, s.size() / n);
-        return table.getNDArrayInternal().embedding(rows, table, SparseFormat.DENSE).head().reshape(s);
+        NDArray picked = table.getNDArrayInternal().embedding(rows, table, SparseFormat.DENSE).head();
+        // DJL puts embedding's result in the index's manager, which may be a layer's (a cached index): move it to
+        // the pass's, or every forward would leak one activation.
+        picked.attach(x.getManager());
+        NDArray y = picked.reshape(s);
+        y.attach(x.getManager());
+        return y;
     }
 
     /** The row index that applies one channel order {@code y[:, k] = x[:, order[k]]} to every sample of a batch. */

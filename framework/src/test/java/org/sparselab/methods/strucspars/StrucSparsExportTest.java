@@ -61,6 +61,16 @@ class StrucSparsExportTest {
             float diff3 = masked.forward(ps, new NDList(x3), false).head()
                     .sub(deployed.forward(ps, new NDList(x3), false).head()).abs().max().getFloat();
             assertTrue(diff3 <= 1e-4, "batch 3: max |masked - exported| = " + diff3);
+            // Forwards in their own scope leave nothing behind in the model's manager (gathers included).
+            java.util.List<Integer> live = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager pass = manager.newSubManager()) {
+                    deployed.forward(new ParameterStore(pass, false), new NDList(pass.randomNormal(x3.getShape())),
+                            false);
+                }
+                live.add(manager.getManagedArrays().size());
+            }
+            assertEquals(live.get(0), live.get(2), "live arrays after each forward: " + live);
 
             ModelProfile pm = Profiler.profile(masked, SAMPLE, manager);
             ModelProfile pd = Profiler.profile(deployed, SAMPLE, manager);
