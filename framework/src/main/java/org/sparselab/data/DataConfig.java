@@ -36,7 +36,8 @@ public record DataConfig(
         @Doc("Classes for imagefolder (unset = detected from folders) and synthetic (unset = 10).")
                 @Default("null") Integer numClasses,
         @Doc("Generated dataset options, used when name is synthetic.") @Default("{}") Synthetic synthetic,
-        @Doc("Download missing files from the manifest URLs (SHA-256/MD5 verified).") @Default("true")
+        @Doc("Download missing files from the manifest URLs (SHA-256/MD5 verified); if that fails, install the "
+                + "manifest's Debian package when running as root with apt-get.") @Default("true")
                 boolean download,
         @Doc("Background threads assembling batches; 0 = assemble on the caller's thread.") @Default("1")
                 int workers) {
