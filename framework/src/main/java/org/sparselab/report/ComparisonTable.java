@@ -62,8 +62,10 @@ public final class ComparisonTable {
             macsX.append(reduction(groups, g, "macs"));
             double lat = g.stats(RunTable.METRICS + "latency_ms").mean();
             latency.append(lat);
+            // Prefer each run's own trained-vs-deployed ratio (one process); else the baseline's latency over ours.
+            double own = g.stats(RunTable.METRICS + "deployed_speedup").mean();
             double baseLat = base == null ? Double.NaN : base.stats(RunTable.METRICS + "latency_ms").mean();
-            speedup.append(baseLat / lat);
+            speedup.append(Double.isNaN(own) ? baseLat / lat : own);
             PaperNumbers.Row p = paper == null ? null : paper.match(g);
             if (p != null) used.add(p);
             paperTop1.append(p == null ? Double.NaN : p.top1Pct());

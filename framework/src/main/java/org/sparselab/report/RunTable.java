@@ -230,6 +230,11 @@ public final class RunTable {
         if (s.get("duration_s") instanceof Number n) row.put(METRICS + "duration_s", n.doubleValue());
         double latency = latencyMs(s);
         if (!Double.isNaN(latency)) row.put(METRICS + "latency_ms", latency);
+        double trained = b1MedianMs(map(s.get("latency")));
+        double deployed = b1MedianMs(map(map(s.get("deployed")).get("latency")));
+        // Trained (dense-cost) and deployed form timed by the same process minutes apart: a fair ratio, unlike two
+        // runs' latencies measured at different times under different load.
+        if (trained > 0 && deployed > 0) row.put(METRICS + "deployed_speedup", trained / deployed);
         if (Files.exists(runDir.resolve(RunRecorder.METRICS))) {
             // The last row of each split: exactly the latest value of the metric the run logged to MLflow.
             for (EpochMetrics m : RunRecorder.readMetrics(runDir)) {
@@ -268,6 +273,10 @@ public final class RunTable {
      * when the method has one ({@code deployed.latency.b1.median_ms}, else {@code latency.b1.median_ms}); otherwise
      * {@code latency_ms} or {@code latency.{p50,median}_ms}.
      */
+    private static double b1MedianMs(Map<String, Object> latency) {
+        return map(latency.get("b1")).get("median_ms") instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
     private static double latencyMs(Map<String, Object> s) {
         for (Map<String, Object> measured : List.of(map(map(s.get("deployed")).get("latency")), map(s.get("latency")))) {
             if (map(measured.get("b1")).get("median_ms") instanceof Number n) return n.doubleValue();

@@ -40,6 +40,7 @@ final class FakeRuns {
         long effectiveMacs = 40_000_000;
         Long finalEffectiveMacs;
         Double latencyMs;
+        double[] trainedAndDeployedMs;
         String extraMethodYaml = "";
         String extraTrainYaml = "";
         String hash;
@@ -70,6 +71,12 @@ final class FakeRuns {
 
         Run status(String s) {
             status = s;
+            return this;
+        }
+
+        /** Batch-1 medians of the trained model and its deployed form, as RunPipeline writes them. */
+        Run deployedLatency(double trainedMs, double deployedMs) {
+            trainedAndDeployedMs = new double[] {trainedMs, deployedMs};
             return this;
         }
 
@@ -136,6 +143,10 @@ final class FakeRuns {
                 s.put("final", Map.of("train", Map.of("epoch", 1, "loss", 0.5, "top1", top1 + 0.01, "top5", 1.0),
                         "test", Map.of("epoch", 1, "loss", 0.6, "top1", top1, "top5", 1.0)));
                 if (latencyMs != null) s.put("latency_ms", latencyMs);
+                if (trainedAndDeployedMs != null) {
+                    s.put("latency", Map.of("b1", Map.of("median_ms", trainedAndDeployedMs[0])));
+                    s.put("deployed", Map.of("latency", Map.of("b1", Map.of("median_ms", trainedAndDeployedMs[1]))));
+                }
                 s.put("duration_s", 12.5);
                 s.put("provenance", Map.of("git_commit", "abc123", "git_dirty", false));
                 Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(s));
