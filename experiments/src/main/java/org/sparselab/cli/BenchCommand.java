@@ -165,12 +165,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
             if (row.get("form").equals("grouped") && ((Number) row.get("batch")).intValue() == 1) {
-                out.printf(Locale.ROOT, "target %.2f: layers by groups %s, %s channel gathers per pass%n",
-                        ((Number) row.get("target")).doubleValue(), row.get("layersByGroups"), row.get("gathers"));
+                out.printf(Locale.ROOT, "target %.2f: layers by groups %s, %s channel gathers per pass (%s before "
+                        + "folding)%n", ((Number) row.get("target")).doubleValue(), row.get("layersByGroups"),
+                        row.get("gathers"), row.get("gathersUnfolded"));
             }
         }
-        out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_no_gather shows the "
-                + "same convs without the channel gathers");
+        out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_unfolded is the "
+                + "export before gather folding, grouped_no_gather the same convs without any channel gather");
         write(model.equals("resnet56") ? "strucspars" : "strucspars_" + model, r);
         return 0;
     }

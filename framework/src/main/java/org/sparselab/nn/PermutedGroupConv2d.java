@@ -21,8 +21,9 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
     private static final byte VERSION = 1;
 
     private final ConvSpec spec; // with the real group count
-    private final int[] inputOrder;
-    private final int[] outputOrder;
+    // Not final: GatherFolding moves orders between neighbouring convs once, at export, before any forward pass.
+    private int[] inputOrder;
+    private int[] outputOrder;
     private final Parameter weight;
     private final Parameter bias;
     // Row indices for ChannelGather, per (device, batch size): made once, kept beside the weight.
@@ -50,6 +51,81 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
     /** How many channel gathers a forward pass runs (0–2): identity orders are dropped. */
     public int gathers() {
         return (inputOrder == null ? 0 : 1) + (outputOrder == null ? 0 : 1);
+    }
+
+    /** {@code x[:, inputOrder]} before the conv, or null for none. */
+    public int[] inputOrder() {
+        return inputOrder == null ? null : inputOrder.clone();
+    }
+
+    /** {@code y[:, outputOrder]} after the conv, or null for none. */
+    public int[] outputOrder() {
+        return outputOrder == null ? null : outputOrder.clone();
+    }
+
+    /** Drops the output gather: the conv then emits its channels in grouped order (GatherFolding's first step). */
+    void dropOutputOrder() {
+        outputOrder = null;
+        clear(outputRows);
+    }
+
+    /**
+     * Output channel k becomes today's channel {@code rows[k]} (weight rows and bias permuted, no gather). Only a
+     * dense conv may reorder its outputs freely; a grouped one would mix groups.
+     */
+    void permuteOutputs(int[] rows) {
+        if (spec.groups() != 1) throw new IllegalStateException(spec.path() + ": only a dense conv reorders outputs");
+        int rowSize = (int) (weight.getArray().size() / spec.out());
+        float[] w = weight.getArray().toFloatArray();
+        float[] pw = new float[w.length];
+        for (int k = 0; k < rows.length; k++) System.arraycopy(w, rows[k] * rowSize, pw, k * rowSize, rowSize);
+        weight.getArray().set(java.nio.FloatBuffer.wrap(pw));
+        if (bias != null) {
+            float[] b = bias.getArray().toFloatArray();
+            float[] pb = new float[b.length];
+            for (int k = 0; k < rows.length; k++) pb[k] = b[rows[k]];
+            bias.getArray().set(java.nio.FloatBuffer.wrap(pb));
+        }
+    }
+
+    /**
+     * Replaces the input gather by {@code order} ({@code x[:, order]}), absorbing what the weight can: only which
+     * channels share a group matters, so within each group the order goes into the weight's columns (sorted, for
+     * reads in memory order); a dense conv thus absorbs any order and needs no gather at all.
+     */
+    void setInputOrder(int[] order) {
+        clear(inputRows);
+        if (order == null) {
+            inputOrder = null;
+            return;
+        }
+        int groups = spec.groups();
+        int si = spec.in() / groups;
+        int so = spec.out() / groups;
+        int k2 = spec.kernel() * spec.kernel();
+        float[] w = weight.getArray().toFloatArray();
+        float[] pw = new float[w.length];
+        int[] sorted = new int[order.length];
+        for (int g = 0; g < groups; g++) {
+            Integer[] pos = new Integer[si];
+            for (int j = 0; j < si; j++) pos[j] = g * si + j;
+            // Dense: column j reads channel order[j]; sorting by channel makes the gather the identity.
+            java.util.Arrays.sort(pos, java.util.Comparator.comparingInt(j -> order[j]));
+            for (int j = 0; j < si; j++) {
+                int from = pos[j] - g * si;
+                sorted[g * si + j] = order[pos[j]];
+                for (int o = g * so; o < (g + 1) * so; o++) {
+                    System.arraycopy(w, (o * si + from) * k2, pw, (o * si + j) * k2, k2);
+                }
+            }
+        }
+        weight.getArray().set(java.nio.FloatBuffer.wrap(pw));
+        inputOrder = isIdentity(sorted) ? null : sorted;
+    }
+
+    private static void clear(java.util.Map<String, NDArray> rows) {
+        rows.values().forEach(NDArray::close);
+        rows.clear();
     }
 
     public Parameter weight() {

@@ -21,8 +21,9 @@ import org.sparselab.nn.ConvFactory;
  * bisection on the {@code macs} metric (random weights: latency depends on the structure only) and random P/Q, then
  * the model is exported to real group convs with gathers and timed against the dense model in the same process.
  *
- * <p>Reports speedup ÷ MACs reduction (the issue's goal ≥ 0.8) and, as a diagnostic, the same grouped model with
- * identity permutations (no gathers), which isolates what the gathers cost.
+ * <p>Reports speedup ÷ MACs reduction (the issue's goal ≥ 0.8) and, as diagnostics, the export before gather
+ * folding ({@code grouped_unfolded}: what folding gains) and the same grouped model with identity permutations
+ * ({@code grouped_no_gather}: what the remaining gathers cost, the ceiling of any gather fusion).
  */
 public final class DeploymentBenchmark {
     private DeploymentBenchmark() {}
@@ -51,8 +52,10 @@ public final class DeploymentBenchmark {
                 }
                 method.maskAtTarget();
                 Block deployed = method.export(masked, build);
+                Block unfolded = GroupedExport.export(masked, method.layers(), build, sample, false);
                 long macs = Profiler.profile(deployed, sample, manager).macs();
                 Map<String, Object> structure = structure(deployed);
+                structure.put("gathersUnfolded", org.sparselab.nn.GatherFolding.gathers(unfolded));
                 // The same levels with identity permutations: the same group convs without the gathers.
                 for (GroupableLayer l : method.layers()) {
                     l.setState(Permutations.identity(l.spec().out()), Permutations.identity(l.spec().in()),
@@ -60,12 +63,13 @@ public final class DeploymentBenchmark {
                 }
                 Block noGather = method.export(masked, build);
                 for (int b : batches) {
-                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, noGather), sample, b, warmup,
+                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, unfolded, noGather), sample, b, warmup,
                             repeats, manager);
                     rows.add(row("dense", target, b, denseMacs, denseMacs, t.get(0), t.get(0)));
                     rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(1)));
                     rows.get(rows.size() - 1).putAll(structure);
-                    rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(2)));
+                    rows.add(row("grouped_unfolded", target, b, denseMacs, macs, t.get(0), t.get(2)));
+                    rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(3)));
                 }
             }
         }

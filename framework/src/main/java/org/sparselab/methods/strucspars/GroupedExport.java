@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.sparselab.nn.ConvFactory;
 import org.sparselab.nn.ConvSpec;
+import org.sparselab.nn.GatherFolding;
 import org.sparselab.nn.MaskedConv2d;
 import org.sparselab.nn.PermutedGroupConv2d;
 
@@ -20,13 +21,20 @@ import org.sparselab.nn.PermutedGroupConv2d;
  * The deployment form of a masked StrucSpars model ({@code real_group}, {@code docs/methods/strucspars.md} §1.5):
  * every groupable conv becomes a {@link PermutedGroupConv2d} with {@code groups = 2^(level-1)}, input gather Q,
  * output gather P⁻¹, and block g of its weight = {@code W[P][:,Q]}'s g-th diagonal block. All other parameters are
- * copied unchanged.
+ * copied unchanged. Then {@link GatherFolding} removes the gathers that per-channel layers let it (a block's
+ * {@code conv1} output gather and {@code conv2} input gather become at most one).
  */
 final class GroupedExport {
     private GroupedExport() {}
 
     static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
             Shape inputShape) {
+        return export(trained, layers, rebuild, inputShape, true);
+    }
+
+    /** @param fold whether to fold gathers (false only to measure what folding gains) */
+    static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
+            Shape inputShape, boolean fold) {
         Map<String, GroupableLayer> byPath = new HashMap<>();
         for (GroupableLayer l : layers) byPath.put(l.path(), l);
         ConvFactory dense = ConvFactory.dense();
@@ -39,6 +47,7 @@ final class GroupedExport {
         NDArray any = layers.get(0).conv().weight().getArray();
         deployed.initialize(any.getManager(), DataType.FLOAT32, inputShape);
         copy(trained, deployed, byPath);
+        if (fold) GatherFolding.fold(deployed);
         return deployed;
     }
 

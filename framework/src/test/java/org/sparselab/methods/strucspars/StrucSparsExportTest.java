@@ -83,6 +83,57 @@ class StrucSparsExportTest {
     }
 
     @Test
+    void gatherFoldingLeavesAtMostOneGatherInsideABlockAndNoneBesideADenseConv() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            Block masked = maskedResNet20(m, manager, 5);
+            Random rng = new Random(9);
+            for (GroupableLayer l : m.layers()) {
+                // Block 0 of stage 1: dense conv1 before a grouped conv2; block 1: the reverse; the rest grouped.
+                int level = l.path().startsWith("stage1.block0.conv1") || l.path().startsWith("stage1.block1.conv2")
+                        ? 1 : 3;
+                l.setState(Permutations.random(l.spec().out(), rng), Permutations.random(l.spec().in(), rng), level);
+                l.applyMask();
+            }
+            java.util.function.Function<org.sparselab.nn.ConvFactory, Block> build = f -> Models.defaults()
+                    .create("resnet20", new ModelContext(3, 32, 10, f, org.sparselab.nn.ShuffleFactory.fixed()));
+            Block folded = m.export(masked, build);
+            Block unfolded = GroupedExport.export(masked, m.layers(), build, SAMPLE, false);
+            NDArray x = manager.randomNormal(new Shape(4, 3, 32, 32));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray want = masked.forward(ps, new NDList(x), false).head();
+            for (Block b : java.util.List.of(folded, unfolded)) {
+                float diff = want.sub(b.forward(ps, new NDList(x), false).head()).abs().max().getFloat();
+                assertTrue(diff <= 1e-4, "max |masked - exported| = " + diff);
+            }
+            java.util.Map<String, org.sparselab.nn.PermutedGroupConv2d> convs = new java.util.HashMap<>();
+            collect(folded, convs);
+            for (var e : convs.entrySet()) {
+                String path = e.getKey();
+                org.sparselab.nn.PermutedGroupConv2d c = e.getValue();
+                // conv1's output reaches conv2 through BN and ReLU only: its output gather always folds away.
+                if (path.endsWith("conv1")) assertTrue(c.outputOrder() == null, path + " keeps an output gather");
+            }
+            assertTrue(convs.get("stage1.block0.conv2").inputOrder() == null,
+                    "a dense conv1 emits its rows in the order conv2 reads them");
+            assertTrue(convs.get("stage1.block1.conv2").inputOrder() == null,
+                    "a dense conv2 takes any order into its weight's columns");
+            assertTrue(convs.get("stage2.block1.conv2").inputOrder() != null,
+                    "between two grouped convs one gather is left (random P/Q cross the groups)");
+            int after = org.sparselab.nn.GatherFolding.gathers(folded);
+            int before = org.sparselab.nn.GatherFolding.gathers(unfolded);
+            // 9 blocks, one gather fewer in each: two grouped convs keep one of their two middle gathers; beside a
+            // dense conv (which never gathers) the grouped one's middle gather goes.
+            assertEquals(before - 9, after, "gathers " + before + " → " + after);
+        }
+    }
+
+    private static void collect(Block b, java.util.Map<String, org.sparselab.nn.PermutedGroupConv2d> out) {
+        if (b instanceof org.sparselab.nn.PermutedGroupConv2d c) out.put(c.path(), c);
+        for (Block child : b.getChildren().values()) collect(child, out);
+    }
+
+    @Test
     void singleLayerGatherConvention() {
         // y = conv_g(x[:, Q])[:, P_inv] must equal the dense conv with weight masked by U[P_inv][:, Q_inv].
         try (NDManager manager = NDManager.newBaseManager()) {
