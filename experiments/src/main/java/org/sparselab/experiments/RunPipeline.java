@@ -198,13 +198,16 @@ public final class RunPipeline {
                 ModelProfile trained = profile(model, block, sample);
                 rec.put("final_model", profileMap(trained));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
-                Map<String, Object> latency = latency(model, block, sample, cfg.output().latencyRepeats());
-                if (!latency.isEmpty()) rec.put("latency", latency);
                 Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
                         new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
                                 ctx.shuffles())));
+                List<Block> timed = deployed == block ? List.of(block) : List.of(block, deployed);
+                List<Map<String, Object>> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
+                if (!latency.isEmpty()) rec.put("latency", latency.get(0));
                 if (deployed != block) {
-                    rec.put("deployed", deployedSummary(loop, model, block, deployed, sample, data, cfg, history));
+                    Map<String, Object> d = deployedSummary(loop, model, block, deployed, sample, data, cfg, history);
+                    if (!latency.isEmpty()) d.put("latency", latency.get(1));
+                    rec.put("deployed", d);
                 }
                 tracking.endOfTraining(RunRecorder.readSummary(rec.dir()), Math.max(0, result.epochs() - 1));
                 TrainingCurves.writePng(RunRecorder.readMetrics(rec.dir()), cfg.name() + " (" + cfg.model().arch()
@@ -240,21 +243,32 @@ public final class RunPipeline {
         return m;
     }
 
-    /** Forward latency at batch 1 and 64 (ms, median/p90); empty when {@code repeats} is 0. */
-    private static Map<String, Object> latency(Model model, Block block, Shape sample, int repeats) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /**
+     * Forward latency at batch 1 and 64 (ms, median/p90) of each block, timed interleaved so that the trained and
+     * the deployed form see the same machine load and their ratio is fair even on a shared machine; empty when
+     * {@code repeats} is 0.
+     */
+    private static List<Map<String, Object>> latency(Model model, List<Block> blocks, Shape sample, int repeats) {
+        List<Map<String, Object>> out = new ArrayList<>();
         if (repeats == 0) return out;
+        for (int i = 0; i < blocks.size(); i++) out.add(new LinkedHashMap<>());
         for (int batch : new int[] {1, 64}) {
-            var s = Latency.measure(block, sample, batch, Math.max(2, repeats / 4), repeats, model.getNDManager());
-            out.put("b" + batch, Map.of("median_ms", s.medianMs(), "p90_ms", s.p90Ms(), "repeats", s.repeats()));
+            var stats = Latency.interleaved(blocks, sample, batch, Math.max(2, repeats / 4), repeats,
+                    model.getNDManager());
+            for (int i = 0; i < blocks.size(); i++) {
+                var s = stats.get(i);
+                out.get(i).put("b" + batch, Map.of("median_ms", s.medianMs(), "p90_ms", s.p90Ms(), "repeats",
+                        s.repeats()));
+            }
         }
+        if (blocks.size() > 1) out.forEach(m -> m.put("interleaved", true));
         return out;
     }
 
     /**
      * The method's deployment form, checked against the trained model: its cost from the profiler, its accuracy on
-     * the evaluation split next to the trained model's last evaluation, the largest logit difference on one batch,
-     * and its latency.
+     * the evaluation split next to the trained model's last evaluation and the largest logit difference on one batch
+     * (its latency is timed beside the trained model's).
      */
     private static Map<String, Object> deployedSummary(TrainLoop loop, Model model, Block trained, Block deployed,
             Shape sample, DataModule data, ExperimentConfig cfg, List<EpochMetrics> history) {
@@ -276,8 +290,6 @@ public final class RunPipeline {
                 d.put("max_abs_logit_diff", a.sub(c).abs().max().getFloat());
             }
         }
-        Map<String, Object> latency = latency(model, deployed, sample, cfg.output().latencyRepeats());
-        if (!latency.isEmpty()) d.put("latency", latency);
         return d;
     }
 

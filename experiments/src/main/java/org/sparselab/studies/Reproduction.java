@@ -157,10 +157,37 @@ public final class Reproduction {
                 + String.join(", ", hosts)) + ".");
         String wall = first == null ? "unknown" : minutes(Duration.between(first, last));
         lines.add(String.format(Locale.ROOT, "Time: %s wall-clock from the first run's start to the last run's end, "
-                + "%s of run time in total (sum over runs), %d worker(s) × %d thread(s); this invocation took %s.",
-                wall, minutes(Duration.ofMillis((long) (compute * 1000))), o.workers(), o.threads(),
-                minutes(Duration.between(start, Instant.now()))));
+                + "%s of run time in total (sum over runs); the sweep last ran as `./sparselab %s`; this invocation "
+                + "took %s.", wall, minutes(Duration.ofMillis((long) (compute * 1000))),
+                String.join(" ", manifest.command()), minutes(Duration.between(start, Instant.now()))));
+        int shared = timedWhileAnotherRan(manifest.points());
+        if (shared > 0) {
+            lines.add("Latency: each run times itself at its end; " + shared + " of " + manifest.points().size()
+                    + " did so while another run of this sweep trained on the same machine, so compare latencies "
+                    + "within a run only: `speedup` is a run's own trained ÷ deployed ratio when it timed both "
+                    + "interleaved, else the dense run's latency over this one's (then only indicative). The "
+                    + "method's benchmark (`./sparselab bench …`) is the controlled measurement.");
+        }
         return lines;
+    }
+
+    /** Points whose end (when a run times its latency) fell inside another point's run. */
+    static int timedWhileAnotherRan(List<SweepManifest.Point> points) {
+        int n = 0;
+        for (SweepManifest.Point p : points) {
+            if (p.ended() == null) continue;
+            Instant end = RunIndex.instant(p.ended());
+            for (SweepManifest.Point q : points) {
+                if (q == p || q.started() == null) continue;
+                Instant qs = RunIndex.instant(q.started());
+                Instant qe = q.ended() == null ? Instant.MAX : RunIndex.instant(q.ended());
+                if (qs.isBefore(end) && qe.isAfter(end)) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     private static String minutes(Duration d) {

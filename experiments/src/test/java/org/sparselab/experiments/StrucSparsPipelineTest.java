@@ -120,6 +120,9 @@ class StrucSparsPipelineTest {
         assertEquals(((Number) deployed.get("trained_eval_top1")).doubleValue(),
                 ((Number) deployed.get("eval_top1")).doubleValue(), 1e-12, "same accuracy after export");
         assertTrue(((Map<String, Object>) deployed.get("latency")).containsKey("b64"));
+        assertEquals(true, ((Map<String, Object>) deployed.get("latency")).get("interleaved"),
+                "trained and deployed timed pass by pass, so their ratio is fair on a loaded machine");
+        assertTrue(((Map<String, Object>) s.get("latency")).containsKey("b1"), "the trained model's latency");
 
         // MLflow: the method's scalars are metrics with step = epoch.
         Path metric;

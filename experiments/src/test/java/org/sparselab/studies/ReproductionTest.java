@@ -103,6 +103,22 @@ class ReproductionTest {
     }
 
     @Test
+    void countsTheRunsThatTimedThemselvesWhileAnotherRunTrained() {
+        // Two workers: a (0-10) and b (5-20) overlap at a's end; c (20-30) starts when b ends (not inside); d never ran.
+        List<SweepManifest.Point> points = List.of(point(0, "00:00", "00:10"), point(1, "00:05", "00:20"),
+                point(2, "00:20", "00:30"), point(3, null, null));
+        assertEquals(1, Reproduction.timedWhileAnotherRan(points));
+        assertEquals(0, Reproduction.timedWhileAnotherRan(List.of(point(0, "00:00", "00:10"),
+                point(1, "00:10", "00:20"))), "one after the other");
+    }
+
+    private static SweepManifest.Point point(int i, String start, String end) {
+        return new SweepManifest.Point(i, "s0", "c.yaml", Map.of(), "configs/00" + i + ".yaml", "h", end == null
+                ? "PENDING" : "FINISHED", "run", null, null, start == null ? null : "2026-12-04T10:" + start + "Z",
+                end == null ? null : "2026-12-04T10:" + end + "Z", null, null, null);
+    }
+
+    @Test
     void aDryRunListsTheSuitesPointsAndWritesNothing() throws IOException {
         Path suite = suite();
         StringWriter out = new StringWriter();

@@ -109,9 +109,17 @@ public final class ComparisonTable {
         }
         if (paper != null) {
             notes.add("paper top-1: " + paper.file() + "; ours − paper: our mean minus the paper's number.");
-            List<String> unmatched = new ArrayList<>();
-            for (PaperNumbers.Row r : paper.rows()) if (!used.contains(r)) unmatched.add(r.describe());
-            if (!unmatched.isEmpty()) notes.add("Paper rows without runs here: " + String.join("; ", unmatched) + ".");
+            // Counted by model and dataset: a paper table has dozens of rows, most for settings not run here.
+            java.util.Map<String, Integer> unmatched = new java.util.TreeMap<>();
+            for (PaperNumbers.Row r : paper.rows()) {
+                if (!used.contains(r)) unmatched.merge(r.keys().getOrDefault("model", "?") + " on " + r.keys().getOrDefault("dataset", "?"), 1,
+                        Integer::sum);
+            }
+            if (!unmatched.isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                unmatched.forEach((k, count) -> parts.add(k + " (" + count + ")"));
+                notes.add("Paper rows without runs here: " + String.join(", ", parts) + ".");
+            }
         }
         return new ReportTable("comparison", "Comparison: " + cfg.metric() + " by setting", data, shown, notes);
     }

@@ -230,11 +230,14 @@ public final class RunTable {
         if (s.get("duration_s") instanceof Number n) row.put(METRICS + "duration_s", n.doubleValue());
         double latency = latencyMs(s);
         if (!Double.isNaN(latency)) row.put(METRICS + "latency_ms", latency);
+        Map<String, Object> deployedLatency = map(map(s.get("deployed")).get("latency"));
         double trained = b1MedianMs(map(s.get("latency")));
-        double deployed = b1MedianMs(map(map(s.get("deployed")).get("latency")));
-        // Trained (dense-cost) and deployed form timed by the same process minutes apart: a fair ratio, unlike two
-        // runs' latencies measured at different times under different load.
-        if (trained > 0 && deployed > 0) row.put(METRICS + "deployed_speedup", trained / deployed);
+        double deployed = b1MedianMs(deployedLatency);
+        // Trained (dense-cost) and deployed form timed pass by pass in one process: a fair ratio under any load,
+        // unlike two runs' latencies measured at different times (or one run's two forms timed minutes apart).
+        if (Boolean.TRUE.equals(deployedLatency.get("interleaved")) && trained > 0 && deployed > 0) {
+            row.put(METRICS + "deployed_speedup", trained / deployed);
+        }
         if (Files.exists(runDir.resolve(RunRecorder.METRICS))) {
             // The last row of each split: exactly the latest value of the metric the run logged to MLflow.
             for (EpochMetrics m : RunRecorder.readMetrics(runDir)) {

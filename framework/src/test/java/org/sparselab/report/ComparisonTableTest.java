@@ -46,15 +46,19 @@ class ComparisonTableTest {
     }
 
     @Test
-    void speedupIsEachRunsOwnTrainedOverDeployedRatioWhenItHasOne() throws IOException {
+    void speedupIsEachRunsOwnTrainedOverDeployedRatioWhenItTimedThemInterleaved() throws IOException {
         // Measured by the run itself: 6 ms trained, 3 ms deployed (2×), and 8/2 (4×): mean 3×, whatever the dense
         // baseline's latency (10 ms, from another process at another time) says.
-        runs.run("strucspars", "resnet20", 0, 0.80).target("0.7").deployedLatency(6, 3).write();
-        runs.run("strucspars", "resnet20", 1, 0.80).target("0.7").deployedLatency(8, 2).write();
+        runs.run("strucspars", "resnet20", 0, 0.80).target("0.7").deployedLatency(6, 3, true).write();
+        runs.run("strucspars", "resnet20", 1, 0.80).target("0.7").deployedLatency(8, 2, true).write();
+        // Timed one after the other (older records): no own ratio, so the dense run's latency over this one's.
+        runs.run("strucspars", "resnet20", 0, 0.80).target("0.9").deployedLatency(6, 4, false).write();
         Table d = ComparisonTable.build(groups(ReportConfig.DEFAULTS), null).data();
         int row = d.stringColumn("target").asList().indexOf("0.7");
         assertEquals(2.5, d.doubleColumn("latency_ms").getDouble(row), 1e-12, "the deployed form's latency");
         assertEquals(3.0, d.doubleColumn("speedup_x").getDouble(row), 1e-12);
+        int old = d.stringColumn("target").asList().indexOf("0.9");
+        assertEquals(10.0 / 4.0, d.doubleColumn("speedup_x").getDouble(old), 1e-12);
     }
 
     private RunGroups groups(ReportConfig cfg) throws IOException {

@@ -41,6 +41,7 @@ final class FakeRuns {
         Long finalEffectiveMacs;
         Double latencyMs;
         double[] trainedAndDeployedMs;
+        boolean interleaved;
         String extraMethodYaml = "";
         String extraTrainYaml = "";
         String hash;
@@ -74,9 +75,10 @@ final class FakeRuns {
             return this;
         }
 
-        /** Batch-1 medians of the trained model and its deployed form, as RunPipeline writes them. */
-        Run deployedLatency(double trainedMs, double deployedMs) {
+        /** Batch-1 medians of the trained model and its deployed form, as RunPipeline writes them (or older runs). */
+        Run deployedLatency(double trainedMs, double deployedMs, boolean timedInterleaved) {
             trainedAndDeployedMs = new double[] {trainedMs, deployedMs};
+            interleaved = timedInterleaved;
             return this;
         }
 
@@ -145,7 +147,8 @@ final class FakeRuns {
                 if (latencyMs != null) s.put("latency_ms", latencyMs);
                 if (trainedAndDeployedMs != null) {
                     s.put("latency", Map.of("b1", Map.of("median_ms", trainedAndDeployedMs[0])));
-                    s.put("deployed", Map.of("latency", Map.of("b1", Map.of("median_ms", trainedAndDeployedMs[1]))));
+                    s.put("deployed", Map.of("latency", Map.of("b1", Map.of("median_ms", trainedAndDeployedMs[1]),
+                            "interleaved", interleaved)));
                 }
                 s.put("duration_s", 12.5);
                 s.put("provenance", Map.of("git_commit", "abc123", "git_dirty", false));
