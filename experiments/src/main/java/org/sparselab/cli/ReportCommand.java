@@ -89,6 +89,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--ablation-reference", paramLabel = "V", description = "The value Δ is measured from.")
     String ablationReference;
 
+    @Option(names = "--no-latency", description = "Hide the latency and speedup columns (runs that timed "
+            + "themselves on a shared machine).")
+    boolean noLatency;
+
     @Option(names = "--title", description = "Page title.")
     String title;
 
@@ -110,7 +114,8 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             if (!Files.isDirectory(dir)) throw new ConfigException(dir.toString(), "no such directory");
             SweepManifest.Data manifest = SweepManifest.read(dir);
-            runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest)) : RunTable.fromRecords(dir);
+            runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest, dir))
+                    : RunTable.fromRecords(dir);
             output = out != null ? out : dir.resolve("report");
             source = manifest != null ? "sweep " + manifest.sweep() + " (" + dir + ")" : dir.toString();
         }
@@ -121,7 +126,7 @@ final class ReportCommand implements Callable<Integer> {
         ReportConfig.AblationConfig a = ablation == null ? null : new ReportConfig.AblationConfig(ablation, null,
                 ablationWhere, ablationOrder, ablationReference);
         ReportConfig cfg = new ReportConfig(metric, methodKey, variantKey, targetKey, modelKey, datasetKey, baseline,
-                ignore, against, a, formats);
+                ignore, against, a, formats, !noLatency);
         List<String> command = spec.commandLine().getParseResult().originalArgs();
         StudyReport.Result r = StudyReport.write(runs, cfg, List.of(), output, "index.md",
                 new StudyReport.Context(title != null ? title : "Report: " + source,

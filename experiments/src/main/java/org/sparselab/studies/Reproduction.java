@@ -107,7 +107,7 @@ public final class Reproduction {
             throw new ConfigException(sweepDir.toString(), "no sweep manifest: run ./sparselab reproduce without "
                     + "--report-only first");
         }
-        RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest));
+        RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest, sweepDir));
         List<String> preface = preface(suiteFile, suite, manifest, runs, options, command, start);
         ReportConfig cfg = suite.report().against() == null ? suite.report()
                 : suite.report().withAgainst(projectDir.resolve(suite.report().against()).toString());
@@ -161,7 +161,7 @@ public final class Reproduction {
                 + "took %s.", wall, minutes(Duration.ofMillis((long) (compute * 1000))),
                 String.join(" ", manifest.command()), minutes(Duration.between(start, Instant.now()))));
         int shared = timedWhileAnotherRan(manifest.points());
-        if (shared > 0) {
+        if (shared > 0 && suite.report().latency()) {
             lines.add("Latency: each run times itself at its end; " + shared + " of " + manifest.points().size()
                     + " did so while another run of this sweep trained on the same machine, so compare latencies "
                     + "within a run only: `speedup` is a run's own trained ÷ deployed ratio when it timed both "

@@ -98,10 +98,21 @@ public final class SweepManifest {
     }
 
     /** The run records the points of {@code data} name that exist (the runs a report of the sweep reads). */
-    public static List<Path> runDirs(Data data) {
+    /**
+     * The points' run directories that exist. A manifest records absolute paths; when the project was moved or
+     * cloned elsewhere, a run is found beside the sweep instead ({@code <runs>/sweeps/<sweep>/} → {@code <runs>/<id>}).
+     */
+    public static List<Path> runDirs(Data data, Path sweepDir) {
         List<Path> dirs = new ArrayList<>();
+        Path runs = sweepDir.toAbsolutePath().normalize().getParent().getParent();
         for (Point p : data.points()) {
-            if (p.runDir() != null && Files.exists(Path.of(p.runDir()))) dirs.add(Path.of(p.runDir()));
+            if (p.runDir() == null) continue;
+            Path beside = runs.resolve(Path.of(p.runDir()).getFileName());
+            if (Files.isDirectory(beside)) {
+                dirs.add(beside);
+            } else if (Files.isDirectory(Path.of(p.runDir()))) {
+                dirs.add(Path.of(p.runDir()));
+            }
         }
         return dirs;
     }

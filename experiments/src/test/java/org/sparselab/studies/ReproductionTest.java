@@ -112,6 +112,18 @@ class ReproductionTest {
                 point(1, "00:10", "00:20"))), "one after the other");
     }
 
+    @Test
+    void aClonedProjectFindsItsRunsBesideTheSweepNotAtTheRecordedAbsolutePath() throws IOException {
+        Path runs = project.resolve("results/runs/exp");
+        Path sweep = Files.createDirectories(runs.resolve("sweeps/s"));
+        Files.createDirectories(runs.resolve("abc"));
+        SweepManifest.Point moved = point(0, "00:00", "00:10").withRun("/elsewhere/results/runs/exp/abc", "abc");
+        SweepManifest.Point gone = point(1, "00:00", "00:10").withRun("/elsewhere/results/runs/exp/zzz", "zzz");
+        SweepManifest.Data data = new SweepManifest.Data(1, "s", "exp", "/elsewhere", "/elsewhere/results/runs/exp",
+                null, null, List.of("sweep"), null, null, List.of(), List.of(moved, gone));
+        assertEquals(List.of(runs.resolve("abc").toAbsolutePath().normalize()), SweepManifest.runDirs(data, sweep));
+    }
+
     private static SweepManifest.Point point(int i, String start, String end) {
         return new SweepManifest.Point(i, "s0", "c.yaml", Map.of(), "configs/00" + i + ".yaml", "h", end == null
                 ? "PENDING" : "FINISHED", "run", null, null, start == null ? null : "2026-12-04T10:" + start + "Z",

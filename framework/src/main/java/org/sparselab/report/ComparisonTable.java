@@ -60,10 +60,10 @@ public final class ComparisonTable {
             paramsX.append(reduction(groups, g, "params"));
             macs.append(g.stats(RunTable.METRICS + "effective_macs").mean() / 1e6);
             macsX.append(reduction(groups, g, "macs"));
-            double lat = g.stats(RunTable.METRICS + "latency_ms").mean();
+            double lat = cfg.latency() ? g.stats(RunTable.METRICS + "latency_ms").mean() : Double.NaN;
             latency.append(lat);
             // Prefer each run's own trained-vs-deployed ratio (one process); else the baseline's latency over ours.
-            double own = g.stats(RunTable.METRICS + "deployed_speedup").mean();
+            double own = cfg.latency() ? g.stats(RunTable.METRICS + "deployed_speedup").mean() : Double.NaN;
             double baseLat = base == null ? Double.NaN : base.stats(RunTable.METRICS + "latency_ms").mean();
             speedup.append(Double.isNaN(own) ? baseLat / lat : own);
             PaperNumbers.Row p = paper == null ? null : paper.match(g);

@@ -34,12 +34,15 @@ public record ReportConfig(
                 + "top1 in %, source; a blank key cell matches anything), relative to the working directory.")
         @Default("null") String against,
         @Doc("An ablation table: one row per value of a key.") @Default("null") AblationConfig ablation,
-        @Doc("Table formats written (md, csv, latex, html).") @Default("[md, csv, latex, html]") List<String> formats) {
+        @Doc("Table formats written (md, csv, latex, html).") @Default("[md, csv, latex, html]") List<String> formats,
+        @Doc("Show the latency and speedup columns (each run's own timing at its end). false hides them, e.g. for "
+                + "runs that timed themselves while other runs shared the machine.")
+        @Default("true") boolean latency) {
 
     /** Every default. */
     public static final ReportConfig DEFAULTS = new ReportConfig("metrics.test_top1", "method.name", null,
             "method.target_sparsity", "model.arch", "data.name", "none", List.of(), null, null,
-            List.of("md", "csv", "latex", "html"));
+            List.of("md", "csv", "latex", "html"), true);
 
     public ReportConfig {
         Check.notBlank("metric", metric);
@@ -65,12 +68,17 @@ public record ReportConfig(
 
     public ReportConfig withAgainst(String path) {
         return new ReportConfig(metric, method, variant, target, model, dataset, baseline, ignore, path, ablation,
-                formats);
+                formats, latency);
+    }
+
+    public ReportConfig withLatency(boolean show) {
+        return new ReportConfig(metric, method, variant, target, model, dataset, baseline, ignore, against, ablation,
+                formats, show);
     }
 
     public ReportConfig withAblation(AblationConfig a) {
         return new ReportConfig(metric, method, variant, target, model, dataset, baseline, ignore, against, a,
-                formats);
+                formats, latency);
     }
 
     /** An ablation: rows are the values of {@code key} among the runs that match {@code where}. */

@@ -59,6 +59,13 @@ class ComparisonTableTest {
         assertEquals(3.0, d.doubleColumn("speedup_x").getDouble(row), 1e-12);
         int old = d.stringColumn("target").asList().indexOf("0.9");
         assertEquals(10.0 / 4.0, d.doubleColumn("speedup_x").getDouble(old), 1e-12);
+        // latency: false hides both columns (nothing to show).
+        ReportConfig hidden = ReportConfig.DEFAULTS.withLatency(false);
+        ReportTable t = ComparisonTable.build(groups(hidden), null);
+        assertEquals(t.data().rowCount(), t.data().doubleColumn("speedup_x").countMissing());
+        assertEquals(t.data().rowCount(), t.data().doubleColumn("latency_ms").countMissing());
+        assertTrue(!new MarkdownWriter(new MarkdownWriter.Options(0, false)).write(t).contains("speedup"),
+                "no empty columns in the table");
     }
 
     private RunGroups groups(ReportConfig cfg) throws IOException {
@@ -126,7 +133,7 @@ class ComparisonTableTest {
         assertEquals("", groups.select(Map.of("target", "0.5")).get(0).variant(), "nothing to tell apart");
         // An explicit variant key shows its value alone.
         ReportConfig byShuffle = new ReportConfig("metrics.test_top1", "method.name", "method.shuffle",
-                "method.target_sparsity", "model.arch", "data.name", "none", List.of(), null, null, List.of("md"));
+                "method.target_sparsity", "model.arch", "data.name", "none", List.of(), null, null, List.of("md"), true);
         assertEquals(List.of("fixed", "learned"),
                 groups(byShuffle).select(Map.of("target", "0.75")).stream().map(RunGroups.Group::variant).toList());
     }
