@@ -35,6 +35,13 @@ public final class AblationTable {
         for (RunGroups.Group g : chosen) {
             contexts.computeIfAbsent(groups.contextOf(g, a.key()), k -> new ArrayList<>()).add(g);
         }
+        // Contexts in the order of their first value, so a reference row in its own context still leads.
+        List<List<RunGroups.Group>> ordered = new ArrayList<>(contexts.values());
+        ordered.forEach(ctx -> ctx.sort(byValue));
+        ordered.sort(Comparator.comparingInt(ctx -> position(values, groups.valueOf(ctx.get(0), a.key()))));
+        ReportConfig cfg = groups.config();
+        Set<String> differing = differingSettings(ordered, List.of(a.key(), cfg.model(), cfg.dataset(),
+                cfg.target() == null ? a.key() : cfg.target()));
         Set<String> models = new LinkedHashSet<>();
         Set<String> targets = new LinkedHashSet<>();
         chosen.forEach(g -> {
@@ -52,8 +59,7 @@ public final class AblationTable {
         DoubleColumn params = DoubleColumn.create("eff_params_m");
         StringColumn runIds = StringColumn.create("run_ids");
         String referenceValue = a.reference() != null ? a.reference() : values.isEmpty() ? null : values.get(0);
-        for (List<RunGroups.Group> ctx : contexts.values()) {
-            ctx.sort(byValue);
+        for (List<RunGroups.Group> ctx : ordered) {
             RunGroups.Group ref = ctx.stream()
                     .filter(g -> RunGroups.sameValue(groups.valueOf(g, a.key()), referenceValue)).findFirst()
                     .orElse(null);
@@ -62,6 +68,10 @@ public final class AblationTable {
                 List<String> where = new ArrayList<>();
                 if (models.size() > 1) where.add(g.model() + " / " + g.dataset());
                 if (targets.size() > 1 && !g.target().isEmpty()) where.add("target " + g.target());
+                // Other settings that set this row's context apart from the rest (e.g. a longer schedule).
+                for (String k : differing) {
+                    where.add(k.substring(k.lastIndexOf('.') + 1) + "=" + g.settings().getOrDefault(k, "—"));
+                }
                 context.append(String.join(", ", where));
                 n.append(g.n());
                 Stats acc = g.accuracyPct();
@@ -93,6 +103,26 @@ public final class AblationTable {
         notes.add("Δ: mean minus the mean of the " + referenceValue + " row of the same setting, ± its standard "
                 + "error.");
         return new ReportTable("ablation", a.titleOrDefault(), data, shown, notes);
+    }
+
+    /** Setting keys (besides the ablated one, model and dataset) whose values differ between contexts. */
+    private static Set<String> differingSettings(List<List<RunGroups.Group>> contexts, List<String> shownKeys) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (contexts.size() < 2) return out;
+        Set<String> skip = new java.util.HashSet<>();
+        for (String key : shownKeys) {
+            String column = ReportConfig.column(key);
+            if (column.startsWith(RunTable.PARAMS)) skip.add(column.substring(RunTable.PARAMS.length()));
+        }
+        Set<String> keys = new java.util.TreeSet<>();
+        contexts.forEach(ctx -> ctx.forEach(g -> keys.addAll(g.settings().keySet())));
+        for (String k : keys) {
+            if (skip.contains(k)) continue;
+            Set<String> seen = new java.util.HashSet<>();
+            for (List<RunGroups.Group> ctx : contexts) seen.add(ctx.get(0).settings().getOrDefault(k, "—"));
+            if (seen.size() > 1) out.add(k);
+        }
+        return out;
     }
 
     private static int position(List<String> values, String v) {

@@ -194,6 +194,25 @@ class ComparisonTableTest {
     }
 
     @Test
+    void anAblationRowTrainedDifferentlyStandsInItsOwnContextSayingHow() throws IOException {
+        // FINETUNE-style: 'learned' trains with another schedule than the variants, so it gets no Δ and says why.
+        runs.run("strucspars", "resnet20", 0, 0.90).target("0.5").method("  shuffle: learned\n").write();
+        for (String shuffle : List.of("none", "fromscratch")) {
+            runs.run("strucspars", "resnet20", 0, shuffle.equals("none") ? 0.86 : 0.88).target("0.5")
+                    .method("  shuffle: " + shuffle + "\n").train("  warmup_epochs: 1\n").write();
+        }
+        var a = new ReportConfig.AblationConfig("method.shuffle", null, Map.of("target", "0.5"),
+                List.of("learned", "fromscratch", "none"), "fromscratch");
+        Table d = AblationTable.build(groups(ReportConfig.DEFAULTS), a).data();
+        assertEquals(List.of("learned", "fromscratch", "none"), d.stringColumn("value").asList(),
+                "contexts ordered by their first value");
+        assertEquals(List.of("warmup_epochs=—", "warmup_epochs=1", "warmup_epochs=1"),
+                d.stringColumn("context").asList());
+        assertTrue(Double.isNaN(d.doubleColumn("delta_top1_pt").getDouble(0)), "no reference in its context");
+        assertEquals(-2.0, d.doubleColumn("delta_top1_pt").getDouble(2), 1e-9);
+    }
+
+    @Test
     void layerTableReadsTheProfile() throws IOException {
         Path run = runs.run("none", "resnet20", 9, 0.5).write();
         ReportTable t = LayerTable.fromProfile(run.resolve("profile.csv"), "layers");
