@@ -98,10 +98,11 @@ public final class ComparisonTable {
         List<String> notes = new ArrayList<>();
         notes.add("top-1: " + cfg.metric() + " in %, mean ± sample std over the n runs (seeds) of a setting; a setting "
                 + "is a config up to its seed.");
-        notes.add("Δ top-1: mean minus the mean of the dense baseline (method " + cfg.baseline() + " with the same "
+        notes.add("Δ top-1: mean minus the mean of the baseline (" + (cfg.baseline().contains("=") ? cfg.baseline()
+                : "method " + cfg.baseline()) + " with the same "
                 + cfg.model() + " and " + cfg.dataset() + "), ± the standard error of that difference.");
         notes.add("params, eff. MACs: effective (deployed) counts per image, final values when the run recorded them; "
-                + "↓: the dense baseline's count divided by this row's (without a baseline: the model's own dense "
+                + "↓: the baseline's count divided by this row's (without a baseline: the model's own dense "
                 + "count). MACs, not FLOPs (1 MAC = 2 FLOPs).");
         if (groups.duplicates() > 0) {
             notes.add(groups.duplicates() + " run(s) left out: a later run had the same setting and seed (the latest "

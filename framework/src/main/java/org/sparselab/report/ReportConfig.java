@@ -25,7 +25,8 @@ public record ReportConfig(
         @Default("method.target_sparsity") String target,
         @Doc("Key naming the model.") @Default("model.arch") String model,
         @Doc("Key naming the dataset.") @Default("data.name") String dataset,
-        @Doc("Method whose runs are the dense baseline of every run with the same model and dataset.")
+        @Doc("The baseline of every run with the same model and dataset: a method name (its runs are the dense "
+                + "baseline), or `key=value` naming a setting (e.g. `method.shuffle=fixed`).")
         @Default("none") String baseline,
         @Doc("Further keys that do not tell settings apart (always ignored: seed, name, device, tracking.*, "
                 + "output.*, data.root, data.workers, data.download).")

@@ -77,7 +77,10 @@ public final class RunGroups {
         }
 
         public boolean isBaseline() {
-            return method().equals(cfg.baseline());
+            String b = cfg.baseline();
+            int eq = b.indexOf('=');
+            // "key=value" names the baseline by a setting (e.g. method.shuffle=fixed), else it is a method name.
+            return eq < 0 ? method().equals(b) : sameValue(value(b.substring(0, eq).trim()), b.substring(eq + 1).trim());
         }
 
         /** A key's value in this group ("" when absent or null); short keys as in {@link #matches}. */

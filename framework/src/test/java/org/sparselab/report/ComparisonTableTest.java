@@ -213,6 +213,20 @@ class ComparisonTableTest {
     }
 
     @Test
+    void aBaselineCanBeASettingInsteadOfAMethod() throws IOException {
+        runs.run("dynshuffle", "shufflenet_v2_x0_5", 0, 0.84).method("  shuffle: fixed\n").write();
+        runs.run("dynshuffle", "shufflenet_v2_x0_5", 0, 0.85).method("  shuffle: dynamic\n").write();
+        ReportConfig cfg = new ReportConfig("metrics.test_top1", "method.name", "method.shuffle",
+                "method.target_sparsity", "model.arch", "data.name", "method.shuffle=fixed", List.of(), null, null,
+                List.of("md"), true);
+        Table d = ComparisonTable.build(groups(cfg), null).data();
+        int dyn = d.stringColumn("variant").asList().indexOf("dynamic");
+        int fixed = d.stringColumn("variant").asList().indexOf("fixed");
+        assertEquals(1.0, d.doubleColumn("delta_top1_pt").getDouble(dyn), 1e-9, "Δ against the fixed shuffle");
+        assertTrue(Double.isNaN(d.doubleColumn("delta_top1_pt").getDouble(fixed)), "the baseline itself");
+    }
+
+    @Test
     void layerTableReadsTheProfile() throws IOException {
         Path run = runs.run("none", "resnet20", 9, 0.5).write();
         ReportTable t = LayerTable.fromProfile(run.resolve("profile.csv"), "layers");
