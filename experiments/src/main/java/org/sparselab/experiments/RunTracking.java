@@ -149,6 +149,7 @@ final class RunTracking implements AutoCloseable {
             long step) {
         if (latency == null) return;
         latency.forEach((batch, stats) -> {
+            if (!(stats instanceof Map)) return; // flags such as "interleaved"
             Object median = ((Map<String, Object>) stats).get("median_ms");
             if (median instanceof Number n) {
                 points.add(new MetricPoint(prefix + "latency_" + batch + "_ms", n.doubleValue(), now, step));
