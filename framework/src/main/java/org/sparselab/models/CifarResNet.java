@@ -6,7 +6,7 @@ import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearBlock;
+import org.sparselab.nn.LinearSpec;
 
 /**
  * CIFAR ResNets (He et al., 2016, §4.2): a 3×3 stem of 16 channels, three stages of n basic blocks with 16, 32 and
@@ -51,7 +51,7 @@ final class CifarResNet {
                 in = out;
             }
         }
-        return net.add(Layers.classifier(new LinearBlock("fc", in, ctx.numClasses())));
+        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", in, ctx.numClasses()))));
     }
 
     /** conv3×3(stride)–BN–ReLU–conv3×3–BN, plus the shortcut, then ReLU. */

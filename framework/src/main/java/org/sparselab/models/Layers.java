@@ -17,7 +17,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
-import org.sparselab.nn.LinearBlock;
+
 
 /** The few building blocks every model family shares: conv + BN (+ activation), residual add, concat, head. */
 final class Layers {
@@ -102,12 +102,12 @@ final class Layers {
     }
 
     /** Global average pooling, flatten, then the classifier: (N, C, H, W) → (N, classes). */
-    static SequentialBlock classifier(LinearBlock fc) {
+    static SequentialBlock classifier(Block fc) {
         return classifier(0, fc);
     }
 
     /** Global average pooling, flatten, dropout (when {@code dropout} &gt; 0), then the classifier. */
-    static SequentialBlock classifier(float dropout, LinearBlock fc) {
+    static SequentialBlock classifier(float dropout, Block fc) {
         SequentialBlock head = new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
         if (dropout > 0) head.add(Dropout.builder().optRate(dropout).build());
         return head.add(fc);

@@ -1,6 +1,7 @@
 package org.sparselab.models;
 
 import org.sparselab.nn.ConvFactory;
+import org.sparselab.nn.LinearFactory;
 import org.sparselab.nn.ShuffleFactory;
 
 /**
@@ -9,8 +10,10 @@ import org.sparselab.nn.ShuffleFactory;
  * @param inChannels image channels (1 for Fashion-MNIST, 3 for CIFAR/ImageNet)
  * @param imageSize input height = width in pixels (28, 32, 64, 224, …)
  * @param numClasses classifier outputs
+ * @param linears where the classifier comes from (a mask method may take it over)
  */
-public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles) {
+public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles,
+        LinearFactory linears) {
     /** Largest image size that counts as "small" (Fashion-MNIST 28, CIFAR 32, Tiny-ImageNet 64). */
     public static final int SMALL_INPUT_MAX = 64;
 
@@ -19,6 +22,16 @@ public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFa
             throw new IllegalArgumentException("invalid model input: " + inChannels + "×" + imageSize + "×"
                     + imageSize + ", " + numClasses + " classes");
         }
+    }
+
+    /** Dense classifiers: a method that changes only convolutions and shuffles. */
+    public ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles) {
+        this(inChannels, imageSize, numClasses, convs, shuffles, LinearFactory.dense());
+    }
+
+    /** The same input and factories, with {@code convs} instead (a deployment form rebuilt from the trained one). */
+    public ModelContext withConvs(ConvFactory newConvs) {
+        return new ModelContext(inChannels, imageSize, numClasses, newConvs, shuffles, linears);
     }
 
     public static ModelContext dense(int inChannels, int imageSize, int numClasses) {

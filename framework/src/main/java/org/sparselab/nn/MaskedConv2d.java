@@ -2,88 +2,146 @@ package org.sparselab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * A convolution whose weight is multiplied by a fixed 0/1 mask of the same shape: the common form of structured and
- * unstructured sparsity before deployment. The mask is a parameter (saved, checkpointed, moved with the model) that
- * is never trained; methods edit it in place.
+ * A convolution whose weight is multiplied by a 0/1 mask of the same shape: the one training form of every mask
+ * method (StrucSpars' groups, SSC's patterns, pruning at initialisation, CCI). The mask is a parameter that is
+ * never trained; it is either fixed when the layer is built (a pattern) or written by its method (a pruning
+ * criterion). At initialisation the weight is masked once, so masked weights are exactly zero from the start.
  *
  * <p>The profiler counts its effective parameters and MACs from the mask's non-zeros, so a table shows what a
  * deployed, thinned form would compute next to the dense cost.
  */
-public final class MaskedConv2d extends AbstractBlock implements CostedLayer {
+public final class MaskedConv2d extends ConvLayer implements MaskedLayer {
     private static final byte VERSION = 1;
 
-    private final ConvSpec spec;
     private final Parameter weight;
     private final Parameter mask;
     private final Parameter bias; // null when spec.bias() is false
+    private final GradientMode gradientMode;
+    private final boolean fixed;
 
-    public MaskedConv2d(ConvSpec spec) {
-        this(spec, Init.kaimingNormalFanOut());
+    private MaskedConv2d(Builder b) {
+        super(VERSION, b.spec);
+        gradientMode = b.gradientMode;
+        fixed = b.fixedMask != null;
+        weight = addParameter(weightParameter(spec, b.initializer));
+        mask = addParameter(maskParameter(spec.weightShape(), b.fixedMask));
+        bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
     }
 
-    public MaskedConv2d(ConvSpec spec, Initializer weightInit) {
-        super(VERSION);
-        this.spec = spec;
-        weight = addParameter(Conv2dBlock.weightParameter(spec, weightInit));
-        mask = addParameter(Parameter.builder().setName("mask").setType(Parameter.Type.OTHER)
-                .optShape(spec.weightShape()).optInitializer(Initializer.ONES).optRequiresGrad(false).build());
-        bias = spec.bias() ? addParameter(Conv2dBlock.biasParameter(spec)) : null;
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ConvSpec spec() {
-        return spec;
+    /** The mask parameter: 0/1, of {@code shape}; all ones, or {@code values} when the mask is a fixed pattern. */
+    static Parameter maskParameter(Shape shape, float[] values) {
+        if (values != null && values.length != shape.size()) {
+            throw new IllegalArgumentException("mask of " + values.length + " values for a weight of " + shape);
+        }
+        Initializer init = values == null ? Initializer.ONES : (manager, s, type) -> manager.create(values, s);
+        return Parameter.builder().setName("mask").setType(Parameter.Type.OTHER).optShape(shape)
+                .optInitializer(init).optRequiresGrad(false).build();
     }
 
+    @Override
     public Parameter weight() {
         return weight;
     }
 
+    @Override
     public Parameter mask() {
         return mask;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public Shape weightShape() {
+        return spec.weightShape();
+    }
+
+    @Override
+    public LayerKind layerKind() {
+        return LayerKind.of(spec);
+    }
+
+    @Override
+    public GradientMode gradientMode() {
+        return gradientMode;
+    }
+
+    @Override
+    public boolean fixedMask() {
+        return fixed;
+    }
+
+    @Override
+    public void initialize(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        applyMaskToWeight();
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(weight, x.getDevice(), training).mul(ps.getValue(mask, x.getDevice(), training));
-        // DJL attaches a result to its first operand's manager: for a parameter that is the model's, so the product
-        // (and, in training, the autograd graph it holds) would live as long as the model. It belongs to this pass.
-        w.attach(x.getManager());
+        NDArray w = maskedWeight(ps, x, training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        return Conv2dBlock.convolve(this, spec, x, w, b);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputs) {
-        return new Shape[] {spec.outputShape(inputs[0])};
-    }
-
-    @Override
-    public String path() {
-        return spec.path();
-    }
-
-    @Override
-    public String kind() {
-        return "conv";
+        return convolve(spec, x, w, b);
     }
 
     @Override
     public LayerCost cost(Shape input, Shape output) {
-        LayerCost dense = Conv2dBlock.denseCost(spec, output);
-        long kept = mask.getArray().countNonzero().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        LayerCost dense = denseCost(spec, output);
+        long kept = keptWeights();
         long positions = output.get(2) * output.get(3);
         long biasParams = spec.bias() ? spec.out() : 0;
         return new LayerCost(dense.shape(), spec.groups(), dense.params(), kept + biasParams, dense.macs(),
                 kept * positions);
+    }
+
+    /**
+     * Builder: {@code setSpec} required; {@code optInitializer} (Kaiming-normal fan-out), {@code optGradientMode}
+     * ({@link GradientMode#MASKED}) and {@code optFixedMask} (none: an all-ones mask the method writes) optional.
+     */
+    public static final class Builder {
+        private ConvSpec spec;
+        private Initializer initializer = Init.kaimingNormalFanOut();
+        private GradientMode gradientMode = GradientMode.MASKED;
+        private float[] fixedMask;
+
+        public Builder setSpec(ConvSpec spec) {
+            this.spec = spec;
+            return this;
+        }
+
+        public Builder optInitializer(Initializer initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        public Builder optGradientMode(GradientMode mode) {
+            this.gradientMode = mode;
+            return this;
+        }
+
+        /** A pattern fixed at construction: 0/1 values in weight layout; {@link #setMask} will refuse. */
+        public Builder optFixedMask(float[] values) {
+            this.fixedMask = values.clone();
+            return this;
+        }
+
+        public MaskedConv2d build() {
+            return new MaskedConv2d(this);
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.sparselab.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -17,10 +16,9 @@ import ai.djl.util.PairList;
  *
  * <p>The gathers cost no MACs or parameters (as thop counts them); the profiler reports {@code dense / groups}.
  */
-public final class PermutedGroupConv2d extends AbstractBlock implements CostedLayer {
+public final class PermutedGroupConv2d extends ConvLayer {
     private static final byte VERSION = 1;
 
-    private final ConvSpec spec; // with the real group count
     // Not final: GatherFolding moves orders between neighbouring convs once, at export, before any forward pass.
     private int[] inputOrder;
     private int[] outputOrder;
@@ -36,16 +34,11 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
      * @param outputOrder {@code y[:, outputOrder]} after it (null: identity)
      */
     public PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder) {
-        super(VERSION);
-        this.spec = grouped;
+        super(VERSION, grouped); // the spec with the real group count
         this.inputOrder = isIdentity(inputOrder) ? null : inputOrder.clone();
         this.outputOrder = isIdentity(outputOrder) ? null : outputOrder.clone();
-        weight = addParameter(Conv2dBlock.weightParameter(spec, Init.kaimingNormalFanOut()));
-        bias = spec.bias() ? addParameter(Conv2dBlock.biasParameter(spec)) : null;
-    }
-
-    public ConvSpec spec() {
-        return spec;
+        weight = addParameter(weightParameter(spec, Init.kaimingNormalFanOut()));
+        bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
     }
 
     /** How many channel gathers a forward pass runs (0–2): identity orders are dropped. */
@@ -143,7 +136,7 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray in = inputOrder == null ? x : ChannelGather.rows(x, rows(inputOrder, inputRows, x, w));
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        NDList out = Conv2dBlock.convolve(this, spec, in, w, b);
+        NDList out = convolve(spec, in, w, b);
         if (outputOrder == null) return out;
         NDArray y = out.head();
         return new NDList(ChannelGather.rows(y, rows(outputOrder, outputRows, y, w)));
@@ -160,25 +153,5 @@ public final class PermutedGroupConv2d extends AbstractBlock implements CostedLa
         if (order == null) return true;
         for (int i = 0; i < order.length; i++) if (order[i] != i) return false;
         return true;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputs) {
-        return new Shape[] {spec.outputShape(inputs[0])};
-    }
-
-    @Override
-    public String path() {
-        return spec.path();
-    }
-
-    @Override
-    public String kind() {
-        return "conv";
-    }
-
-    @Override
-    public LayerCost cost(Shape input, Shape output) {
-        return Conv2dBlock.denseCost(spec, output);
     }
 }

@@ -26,7 +26,8 @@ import java.nio.file.StandardCopyOption;
 public record Checkpoint(int phaseIndex, int epochInPhase, int epoch, long step, double bestTop1, int bestEpoch,
         String configSha256, byte[] parameters, byte[] optimizerState, byte[] methodState) {
     private static final int MAGIC = 0x534c434b; // "SLCK"
-    private static final int VERSION = 1;
+    // 2: the method state is a MethodState JSON document (1 held a per-method byte stream).
+    private static final int VERSION = 2;
 
     /** Writes atomically: a reader sees the previous checkpoint or this one, never half of one. */
     public void write(Path file) throws IOException {
@@ -54,6 +55,11 @@ public record Checkpoint(int phaseIndex, int epochInPhase, int epoch, long step,
                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is))) {
             if (in.readInt() != MAGIC) throw new IOException(file + ": not a sparselab checkpoint (bad magic)");
             int version = in.readInt();
+            if (version == 1) {
+                throw new IOException(file + ": checkpoint version 1 was written before method states became typed "
+                        + "(sparselab 2026-12); this build cannot resume it: start the run again, or resume it with "
+                        + "the build that wrote it");
+            }
             if (version != VERSION) throw new IOException(file + ": checkpoint version " + version + " unsupported");
             return new Checkpoint(in.readInt(), in.readInt(), in.readInt(), in.readLong(), in.readDouble(),
                     in.readInt(), in.readUTF(), readBlob(in), readBlob(in), readBlob(in));

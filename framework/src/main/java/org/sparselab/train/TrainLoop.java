@@ -99,7 +99,7 @@ public final class TrainLoop {
                         + ", not to this run's " + configSha256 + "; resume needs the identical config");
             }
             ParameterIO.load(model.getBlock(), Checkpoint.input(resume.parameters()));
-            hooks.loadState(Checkpoint.input(resume.methodState()), model.getNDManager());
+            hooks.loadState(MethodState.fromBytes(resume.methodState()), model.getNDManager());
             startPhase = resume.phaseIndex();
             startEpochInPhase = resume.epochInPhase() + 1;
             if (startEpochInPhase >= phases.get(startPhase).epochs()) {
@@ -315,7 +315,7 @@ public final class TrainLoop {
             new Checkpoint(p, e, epoch, step, bestTop1, bestEpoch, configSha256,
                     Checkpoint.bytes(out -> ParameterIO.save(model.getBlock(), out)),
                     Checkpoint.bytes(opt::saveState),
-                    Checkpoint.bytes(hooks::saveState)).write(checkpointFile);
+                    hooks.saveState().toBytes()).write(checkpointFile);
             LOG.debug("checkpoint written after epoch {}", epoch);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile, ex);

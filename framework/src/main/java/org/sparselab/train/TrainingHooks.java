@@ -2,8 +2,6 @@ package org.sparselab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
 
@@ -32,9 +30,14 @@ public interface TrainingHooks {
 
     default void endOfEpoch(EpochContext ctx) {}
 
-    /** Writes the method's state (permutations, masks, λ, schedule position) into a checkpoint. */
-    default void saveState(DataOutputStream out) throws IOException {}
+    /**
+     * The method's state for a checkpoint (permutations, λ, schedule position…): what parameters do not hold. Masks
+     * are parameters and travel with them.
+     */
+    default MethodState saveState() {
+        return MethodState.NONE;
+    }
 
-    /** Restores what {@link #saveState} wrote; arrays are created in {@code manager} (the model's). */
-    default void loadState(DataInputStream in, NDManager manager) throws IOException {}
+    /** Restores what {@link #saveState} returned; arrays are created in {@code manager} (the model's). */
+    default void loadState(MethodState state, NDManager manager) throws IOException {}
 }

@@ -18,7 +18,7 @@ class MaskedConv2dTest {
     void zeroMaskRemovesTheMaskedTaps() {
         try (NDManager m = NDManager.newBaseManager()) {
             // 1×1×3×3 input 1..9, 2×2 kernel of ones; mask keeps only the top-left tap → output = x[i][j].
-            var conv = new MaskedConv2d(new ConvSpec("c", ConvSpec.Role.BLOCK, 1, 1, 2, 1, 0, 1, 1, false));
+            var conv = MaskedConv2d.builder().setSpec(new ConvSpec("c", ConvSpec.Role.BLOCK, 1, 1, 2, 1, 0, 1, 1, false)).build();
             conv.initialize(m, DataType.FLOAT32, new Shape(1, 1, 3, 3));
             conv.weight().getArray().set(new float[] {1, 1, 1, 1});
             conv.mask().getArray().set(new float[] {1, 0, 0, 0});
@@ -33,7 +33,7 @@ class MaskedConv2dTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // 4→8 k3 on 6×6 (padding 1): 288 weights, 36 positions → 10368 dense MACs. Mask half the output
             // channels: 144 kept weights → 5184 effective MACs, density 0.5.
-            var conv = new MaskedConv2d(ConvSpec.of("c", ConvSpec.Role.BLOCK, 4, 8, 3, 1, 1));
+            var conv = MaskedConv2d.builder().setSpec(ConvSpec.of("c", ConvSpec.Role.BLOCK, 4, 8, 3, 1, 1)).build();
             var net = new SequentialBlock().add(conv);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 4, 6, 6));
             float[] mask = new float[288];
@@ -50,7 +50,7 @@ class MaskedConv2dTest {
 
     @Test
     void maskIsNotTrained() {
-        var conv = new MaskedConv2d(ConvSpec.of("c", ConvSpec.Role.BLOCK, 2, 2, 3, 1, 1));
+        var conv = MaskedConv2d.builder().setSpec(ConvSpec.of("c", ConvSpec.Role.BLOCK, 2, 2, 3, 1, 1)).build();
         assertEquals(false, conv.mask().requiresGradient());
         assertEquals(true, conv.weight().requiresGradient());
     }

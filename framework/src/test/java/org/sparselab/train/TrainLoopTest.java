@@ -84,14 +84,16 @@ class TrainLoopTest {
         }
 
         @Override
-        public void saveState(DataOutputStream out) throws IOException {
-            out.writeInt(++saved);
+        public MethodState saveState() {
+            return MethodState.of("recording", 1, new Saved(++saved));
         }
 
         @Override
-        public void loadState(DataInputStream in, NDManager manager) throws IOException {
-            saved = in.readInt();
+        public void loadState(MethodState state, NDManager manager) throws IOException {
+            saved = state.read("recording", 1, Saved.class).count();
         }
+
+        record Saved(int count) {}
     }
 
     @Test
@@ -177,7 +179,8 @@ class TrainLoopTest {
             assertEquals(1, c.epochInPhase());
             assertEquals(2, c.epoch());
             assertEquals(12, c.step());
-            assertEquals(44, Checkpoint.input(c.methodState()).readInt(), "state written after each of 3 epochs");
+            assertEquals(44, MethodState.fromBytes(c.methodState()).read("recording", 1, RecordingHooks.Saved.class)
+                    .count(), "state written after each of 3 epochs");
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }

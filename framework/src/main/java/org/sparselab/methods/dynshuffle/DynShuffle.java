@@ -3,8 +3,6 @@ package org.sparselab.methods.dynshuffle;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.sparselab.nn.Constants;
 import org.sparselab.nn.ShuffleFactory;
 import org.sparselab.nn.ShuffleSpec;
 import org.sparselab.train.EpochContext;
+import org.sparselab.train.MethodState;
 import org.sparselab.train.StepContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,16 +192,16 @@ public final class DynShuffle implements Method {
     }
 
     @Override
-    public void saveState(DataOutputStream out) throws IOException {
-        out.writeInt(STATE_VERSION);
-        out.writeDouble(position);
+    public MethodState saveState() {
+        return MethodState.of(DynShuffleConfig.NAME, STATE_VERSION, new State(position));
     }
 
+    /** Checkpointed: the schedule position in epochs (the generators' weights are parameters). */
+    record State(double position) {}
+
     @Override
-    public void loadState(DataInputStream in, NDManager manager) throws IOException {
-        int version = in.readInt();
-        if (version != STATE_VERSION) throw new IOException("dynshuffle state version " + version + " unsupported");
-        position = in.readDouble();
+    public void loadState(MethodState state, NDManager manager) throws IOException {
+        position = state.read(DynShuffleConfig.NAME, STATE_VERSION, State.class).position();
         applySchedule();
         for (DynamicShuffle l : layers) l.resetCounts();
         orthSum = 0;

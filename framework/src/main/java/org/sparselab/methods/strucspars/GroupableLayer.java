@@ -172,7 +172,7 @@ public final class GroupableLayer {
 
     /** weight ← weight ⊙ mask, so masked weights stay exactly zero through momentum and weight decay. */
     void reapplyMask() {
-        if (masked) conv.weight().getArray().muli(conv.mask().getArray());
+        if (masked) conv.applyMaskToWeight();
     }
 
     /** {@code keep[o][i]}: whether weight (o, i) survives at the current level, P and Q. */
@@ -198,6 +198,6 @@ public final class GroupableLayer {
                 for (int t = 0; t < k2; t++) m[at++] = v;
             }
         }
-        conv.mask().getArray().set(java.nio.FloatBuffer.wrap(m));
+        conv.setMask(m);
     }
 }

@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -29,6 +27,9 @@ import org.sparselab.metrics.Profiler;
 import org.sparselab.nn.ConvFactory;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.MaskedConv2d;
+import org.sparselab.nn.MaskedLayer;
+import org.sparselab.methods.masking.MaskedLayers;
+import org.sparselab.train.MethodState;
 import org.sparselab.train.EpochContext;
 import org.sparselab.train.StepContext;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public final class StrucSpars implements Method {
     private final SparsityMetric metric;
     private final AlternatingAssignment alternation;
     private final Map<MaskedConv2d, GroupableLayer> registered = new IdentityHashMap<>();
+    private final MaskedLayers masks;
     private List<GroupableLayer> layers = List.of();
     private LambdaController controller;
     private RunInfo run;
@@ -64,6 +66,7 @@ public final class StrucSpars implements Method {
 
     public StrucSpars(StrucSparsConfig cfg) {
         this.cfg = cfg;
+        this.masks = new MaskedLayers(cfg.selection());
         this.metric = SparsityMetric.named(cfg.sparsityMetric());
         this.alternation = new AlternatingAssignment(AssignmentSolvers.named(cfg.assignmentSolver()),
                 cfg.assignmentTolerance());
@@ -102,23 +105,19 @@ public final class StrucSpars implements Method {
 
     @Override
     public ConvFactory convFactory() {
-        return spec -> {
-            if (!groupable(spec)) return ConvFactory.dense().conv(spec);
-            MaskedConv2d conv = new MaskedConv2d(spec);
+        return masks.convFactory(spec -> {
+            if (spec.groups() != 1) {
+                masks.exempt(spec.path(), "already grouped (groups " + spec.groups() + ")");
+                return null;
+            }
+            if (new GroupHierarchy(spec.out(), spec.in()).depth() == 0) {
+                masks.exempt(spec.path(), "channels " + spec.in() + "→" + spec.out() + " cannot be halved");
+                return null;
+            }
+            MaskedConv2d conv = MaskedConv2d.builder().setSpec(spec).build();
             registered.put(conv, new GroupableLayer(conv, cfg.decayPower()));
             return conv;
-        };
-    }
-
-    /** Convs inside blocks (per {@code layers}), not already grouped, whose channel counts can be halved at least once. */
-    private boolean groupable(ConvSpec spec) {
-        String role = switch (spec.role()) {
-            case BLOCK -> "block";
-            case SHORTCUT -> "shortcut";
-            case HEAD -> "head";
-            case STEM -> "stem";
-        };
-        return cfg.layers().contains(role) && spec.groups() == 1 && new GroupHierarchy(spec.out(), spec.in()).depth() > 0;
+        });
     }
 
     @Override
@@ -126,21 +125,11 @@ public final class StrucSpars implements Method {
         this.run = info;
         this.model = model;
         List<GroupableLayer> found = new ArrayList<>();
-        collect(model, found);
+        for (MaskedLayer m : masks.collect(model, StrucSparsConfig.NAME)) found.add(registered.get((MaskedConv2d) m));
         layers = List.copyOf(found);
-        if (layers.isEmpty()) {
-            throw new IllegalStateException("strucspars: the model has no groupable convolution for method.layers "
-                    + cfg.layers() + "; build the model with this method's conv factory");
-        }
         modelManager = firstWeight().getManager();
-        try (NDManager scope = modelManager.newSubManager()) {
-            ModelProfile profile = Profiler.profile(model, info.inputShape(), scope);
-            Map<String, Long> positions = new LinkedHashMap<>();
-            for (LayerRow row : profile.layers()) {
-                if (row.outputShape().dimension() == 4) positions.put(row.path(), row.outputShape().get(2) * row.outputShape().get(3));
-            }
-            for (GroupableLayer l : layers) l.setOutputPositions(positions.getOrDefault(l.path(), 1L));
-        }
+        masks.measurePositions(model, info.inputShape(), modelManager);
+        for (GroupableLayer l : layers) l.setOutputPositions(masks.positions(l.path()));
         Integer epochs = info.phaseEpochs().get(cfg.sparsifyPhase());
         if (epochs == null) return; // built for evaluation: no sparsification ahead
         controller = new LambdaController(cfg.targetSparsity(), cfg.deltaLambda(), cfg.startLambda(),
@@ -149,11 +138,6 @@ public final class StrucSpars implements Method {
         controller.start(sparsityAt(cfg.sparseThreshold()));
         LOG.info("strucspars: {} groupable convs; initial P/Q after {} iterations; sparsity {} = {}", layers.size(),
                 cfg.pqInitIters(), metric.configName(), fmt(controller.lastSparsity()));
-    }
-
-    private void collect(Block block, List<GroupableLayer> out) {
-        if (block instanceof MaskedConv2d m && registered.containsKey(m)) out.add(registered.get(m));
-        for (Block child : block.getChildren().values()) collect(child, out);
     }
 
     private NDArray firstWeight() {
@@ -366,55 +350,42 @@ public final class StrucSpars implements Method {
         return GroupedExport.export(trained, layers, rebuild, run.inputShape());
     }
 
+    /** Checkpointed: what the parameters (weights and masks) do not hold. */
+    record State(boolean masked, double lambda, double lastSparsity, double intervalStart, long pqUpdates,
+            double threshold, List<LayerState> layers) {}
+
+    /** One groupable layer's permutations and level. */
+    record LayerState(String path, int level, int[] p, int[] q) {}
+
     @Override
-    public void saveState(DataOutputStream out) throws IOException {
-        out.writeInt(STATE_VERSION);
-        out.writeBoolean(masked);
-        out.writeDouble(controller == null ? 0 : controller.lambda());
-        out.writeDouble(controller == null ? 0 : controller.lastSparsity());
-        out.writeDouble(intervalStart);
-        out.writeLong(pqUpdates);
-        out.writeDouble(threshold);
-        out.writeInt(layers.size());
-        for (GroupableLayer l : layers) {
-            out.writeUTF(l.path());
-            out.writeInt(l.level());
-            writeInts(out, l.p());
-            writeInts(out, l.q());
-        }
+    public MethodState saveState() {
+        List<LayerState> ls = new ArrayList<>();
+        for (GroupableLayer l : layers) ls.add(new LayerState(l.path(), l.level(), l.p(), l.q()));
+        return MethodState.of(StrucSparsConfig.NAME, STATE_VERSION, new State(masked,
+                controller == null ? 0 : controller.lambda(), controller == null ? 0 : controller.lastSparsity(),
+                intervalStart, pqUpdates, threshold, ls));
     }
 
     @Override
-    public void loadState(DataInputStream in, NDManager manager) throws IOException {
-        int version = in.readInt();
-        if (version != STATE_VERSION) throw new IOException("strucspars state version " + version + " unsupported");
-        masked = in.readBoolean();
-        double lambda = in.readDouble();
-        double last = in.readDouble();
-        if (controller != null) controller.restore(lambda, last);
-        intervalStart = in.readDouble();
-        pqUpdates = in.readLong();
-        threshold = in.readDouble();
-        int n = in.readInt();
-        if (n != layers.size()) throw new IOException("checkpoint has " + n + " groupable layers, model " + layers.size());
-        for (GroupableLayer l : layers) {
-            String path = in.readUTF();
-            if (!path.equals(l.path())) throw new IOException("checkpoint layer " + path + " where model has " + l.path());
-            int level = in.readInt();
-            l.setState(readInts(in), readInts(in), level);
+    public void loadState(MethodState saved, NDManager manager) throws IOException {
+        State st = saved.read(StrucSparsConfig.NAME, STATE_VERSION, State.class);
+        masked = st.masked();
+        if (controller != null) controller.restore(st.lambda(), st.lastSparsity());
+        intervalStart = st.intervalStart();
+        pqUpdates = st.pqUpdates();
+        threshold = st.threshold();
+        if (st.layers().size() != layers.size()) {
+            throw new IOException("checkpoint has " + st.layers().size() + " groupable layers, model " + layers.size());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            GroupableLayer l = layers.get(i);
+            LayerState ls = st.layers().get(i);
+            if (!ls.path().equals(l.path())) {
+                throw new IOException("checkpoint layer " + ls.path() + " where model has " + l.path());
+            }
+            l.setState(ls.p(), ls.q(), ls.level());
             l.markMasked(masked);
         }
-    }
-
-    private static void writeInts(DataOutputStream out, int[] a) throws IOException {
-        out.writeInt(a.length);
-        for (int x : a) out.writeInt(x);
-    }
-
-    private static int[] readInts(DataInputStream in) throws IOException {
-        int[] a = new int[in.readInt()];
-        for (int i = 0; i < a.length; i++) a[i] = in.readInt();
-        return a;
     }
 
     private static String fmt(double v) {

@@ -7,6 +7,8 @@ import org.sparselab.config.Default;
 import org.sparselab.config.Doc;
 import org.sparselab.methods.Method;
 import org.sparselab.methods.MethodConfig;
+import org.sparselab.methods.masking.LayerSelection;
+import org.sparselab.nn.LayerKind;
 
 /**
  * StrucSpars' options ({@code docs/methods/strucspars.md} §5). Defaults reproduce the official HEAD CIFAR script;
@@ -23,8 +25,9 @@ public record StrucSparsConfig(
                 String sparsityMetric,
         @Doc("Phase that sparsifies; masking and the shuffle variant happen at its end, later phases fine-tune.")
                 @Default("sparsify") String sparsifyPhase,
-        @Doc("Conv roles that become groupable: block | shortcut | head (stem and classifier never are).")
-                @Default("[block, shortcut]") List<String> layers,
+        @Doc("Layer kinds that become groupable (the shared mask-method vocabulary): block (spatial convs in blocks) | "
+                + "pointwise (1×1 convs in blocks) | shortcut | head; the stem, depthwise convs and the classifier "
+                + "never are, nor convs already grouped.") @Default("[block, pointwise, shortcut]") List<String> layers,
         @Doc("Epochs at the start of the sparsify phase with λ = 0 (the lr is not lowered).") @Default("10")
                 int warmupEpochs,
         @Doc("λ controller step Δλ.") @Default("2e-6") double deltaLambda,
@@ -57,7 +60,8 @@ public record StrucSparsConfig(
         implements MethodConfig {
     public static final String NAME = "strucspars";
     public static final List<String> METRICS = List.of("official", "params", "macs");
-    public static final List<String> ROLES = List.of("block", "shortcut", "head");
+    public static final List<LayerKind> KINDS = List.of(LayerKind.BLOCK, LayerKind.POINTWISE, LayerKind.SHORTCUT,
+            LayerKind.HEAD);
     public static final List<String> SHUFFLES = List.of("learned", "fromscratch", "shufflenet", "random", "none");
 
     public StrucSparsConfig {
@@ -69,9 +73,7 @@ public record StrucSparsConfig(
         if (sparsifyPhase == null || !sparsifyPhase.matches("[a-z0-9_]+")) {
             throw ConfigException.expected("sparsify_phase", "a phase name [a-z0-9_]+", sparsifyPhase);
         }
-        layers = List.copyOf(layers);
-        if (layers.isEmpty()) throw ConfigException.expected("layers", "at least one of " + ROLES, layers);
-        for (int i = 0; i < layers.size(); i++) Check.oneOf("layers[" + i + "]", layers.get(i), ROLES);
+        layers = LayerSelection.parse("layers", layers, KINDS).names();
         Check.nonNegative("warmup_epochs", warmupEpochs);
         Check.nonNegative("delta_lambda", deltaLambda);
         if (initialLambda != null) Check.nonNegative("initial_lambda", initialLambda);
@@ -91,6 +93,11 @@ public record StrucSparsConfig(
         Check.nonNegative("bisection_steps", bisectionSteps);
         Check.nonNegative("bisection_margin", bisectionMargin);
         Check.oneOf("shuffle", shuffle, SHUFFLES);
+    }
+
+    /** The layers this method converts. */
+    public LayerSelection selection() {
+        return LayerSelection.parse("layers", layers, KINDS);
     }
 
     /** λ before the first controller step. */

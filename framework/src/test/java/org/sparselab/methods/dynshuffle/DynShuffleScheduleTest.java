@@ -57,13 +57,12 @@ class DynShuffleScheduleTest {
         assertEquals(1.0, method.temperatureNow(), 1e-12);
         method.afterStep(step(4, 9, 10)); // position 5 of 10: the midpoint
         assertEquals(0.6, method.temperatureNow(), 1e-12);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        method.saveState(new DataOutputStream(bytes));
+        byte[] bytes = method.saveState().toBytes();
 
         DynShuffle resumed = new DynShuffle(DynamicShuffleTest.cfg(
                 "temperature: 1.0\ntemperature_anneal: cosine\ntemperature_min: 0.2\n"));
         resumed.attach(model(resumed), TEN_EPOCHS);
-        resumed.loadState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), null);
+        resumed.loadState(org.sparselab.train.MethodState.fromBytes(bytes), null);
         assertEquals(0.6, resumed.temperatureNow(), 1e-12);
         assertEquals(method.steNow(), resumed.steNow());
     }
