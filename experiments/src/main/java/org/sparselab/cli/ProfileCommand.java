@@ -42,8 +42,8 @@ final class ProfileCommand implements Callable<Integer> {
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment());
                 NDManager manager = NDManager.newBaseManager()) {
             Method method = cfg.method().create();
-            var block = Models.defaults().create(cfg.model().arch(), new ModelContext(data.channels(),
-                    data.imageSize(), data.numClasses(), method.convFactory(), method.shuffleFactory()));
+            var block = Models.defaults().create(cfg.model().arch(), method.modelContext(data.channels(),
+                    data.imageSize(), data.numClasses()));
             profile = Profiler.profile(block, new Shape(1, data.channels(), data.imageSize(), data.imageSize()),
                     manager);
         }

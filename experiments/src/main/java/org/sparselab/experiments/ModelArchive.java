@@ -68,8 +68,8 @@ public final class ModelArchive {
         Method method = cfg.method().create();
         int channels = ((Number) spec.get("in_channels")).intValue();
         int size = ((Number) spec.get("image_size")).intValue();
-        Block block = Models.defaults().create((String) spec.get("arch"), new ModelContext(channels, size,
-                ((Number) spec.get("num_classes")).intValue(), method.convFactory(), method.shuffleFactory()));
+        Block block = Models.defaults().create((String) spec.get("arch"), method.modelContext(channels, size,
+                ((Number) spec.get("num_classes")).intValue()));
         block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, size, size));
         method.attach(block, org.sparselab.methods.RunInfo.inference(new Shape(1, channels, size, size)));
         try (InputStream is = Files.newInputStream(runDir.resolve(RunRecorder.MODEL));

@@ -35,6 +35,7 @@ import org.sparselab.train.EpochMetrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
+import org.sparselab.methods.InitContext;
 import org.sparselab.methods.RunInfo;
 import org.sparselab.metrics.Latency;
 import org.sparselab.train.MetricsSink;
@@ -132,8 +133,7 @@ public final class RunPipeline {
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
-            ModelContext ctx = new ModelContext(data.channels(), data.imageSize(), data.numClasses(),
-                    method.convFactory(), method.shuffleFactory());
+            ModelContext ctx = method.modelContext(data.channels(), data.imageSize(), data.numClasses());
             Block block = models.create(cfg.model().arch(), ctx);
             try (Model model = Model.newInstance(cfg.name(), devices[0])) {
                 model.setBlock(block);
@@ -162,7 +162,14 @@ public final class RunPipeline {
                 Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
                 Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
                 for (ResolvedPhase p : phases) phaseEpochs.put(p.name(), p.epochs());
-                method.attach(block, new RunInfo(sample, phaseEpochs, cfg.seed()));
+                RunInfo runInfo = new RunInfo(sample, phaseEpochs, cfg.seed());
+                method.attach(block, runInfo);
+                if (resume == null) {
+                    try (NDManager scope = model.getNDManager().newSubManager()) {
+                        method.initialise(new InitContext(block, runInfo, new TrainingInitData(data, devices[0]),
+                                devices[0], scope));
+                    }
+                }
                 ModelProfile profile = profile(model, block, sample);
                 Provenance prov = Provenance.collect(projectDir);
                 rec.putAll(startSummary(cfg, data, devices, profile, prov));
@@ -200,7 +207,7 @@ public final class RunPipeline {
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
                 Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
                         new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
-                                ctx.shuffles())));
+                                ctx.shuffles(), ctx.linears())));
                 List<Block> timed = deployed == block ? List.of(block) : List.of(block, deployed);
                 List<Map<String, Object>> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
                 if (!latency.isEmpty()) rec.put("latency", latency.get(0));

@@ -2,7 +2,9 @@ package org.sparselab.methods;
 
 import ai.djl.nn.Block;
 import java.util.function.Function;
+import org.sparselab.models.ModelContext;
 import org.sparselab.nn.ConvFactory;
+import org.sparselab.nn.LinearFactory;
 import org.sparselab.nn.ShuffleFactory;
 import org.sparselab.train.TrainingHooks;
 
@@ -20,8 +22,25 @@ public interface Method extends TrainingHooks {
         return ShuffleFactory.fixed();
     }
 
+    /** Where the model's classifier comes from (a mask method may mask it); dense by default. */
+    default LinearFactory linearFactory() {
+        return LinearFactory.dense();
+    }
+
+    /** What a model built for this method needs: the input, and this method's conv, shuffle and linear factories. */
+    default ModelContext modelContext(int inChannels, int imageSize, int numClasses) {
+        return new ModelContext(inChannels, imageSize, numClasses, convFactory(), shuffleFactory(), linearFactory());
+    }
+
     /** Called once the model is built and its parameters initialised, before training or resume. */
     default void attach(Block model, RunInfo run) {}
+
+    /**
+     * Called once on a fresh run, after {@link #attach} and before the first training step (not on resume): for a
+     * method that decides something from the initialised weights or from data before training, e.g. a pruning-at-
+     * initialisation criterion. Whatever it leaves in the model must be exactly what training starts from.
+     */
+    default void initialise(InitContext ctx) {}
 
     /**
      * The deployment form of the trained model (e.g. real grouped convolutions with channel gathers), or

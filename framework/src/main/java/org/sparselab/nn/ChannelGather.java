@@ -39,4 +39,29 @@ public final class ChannelGather {
         }
         return rows;
     }
+
+    /**
+     * Picks channels of {@code x (N, C, H, W)}: output channel k of sample b is input row {@code rows[b·m + k]} of the
+     * (N·C, H·W) view, so the result has {@code m = channels} channels (fewer than C for a subset). Gradients flow.
+     */
+    public static NDArray channels(NDArray x, NDArray rows, int channels) {
+        Shape s = x.getShape();
+        long rowsIn = s.get(0) * s.get(1);
+        NDArray table = x.reshape(rowsIn, s.size() / rowsIn);
+        NDArray picked = table.getNDArrayInternal().embedding(rows, table, SparseFormat.DENSE).head();
+        picked.attach(x.getManager());
+        NDArray y = picked.reshape(s.get(0), channels, s.get(2), s.get(3));
+        y.attach(x.getManager());
+        return y;
+    }
+
+    /** The row index for {@link #channels}: {@code y[b, k] = x[b, picked[k]]} for a batch of {@code inChannels}-channel inputs. */
+    public static long[] pickForEverySample(int[] picked, int inChannels, int batch) {
+        int m = picked.length;
+        long[] rows = new long[Math.multiplyExact(batch, m)];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < m; k++) rows[b * m + k] = (long) b * inChannels + picked[k];
+        }
+        return rows;
+    }
 }
