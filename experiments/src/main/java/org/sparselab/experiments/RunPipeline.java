@@ -91,12 +91,25 @@ public final class RunPipeline {
         }
     }
 
+    /**
+     * Builds the model once with the method's factories (no arrays) so that a method option that does not fit the
+     * architecture (an SSC group count not dividing a layer, a selection converting nothing) is refused as bad
+     * input before any run record, MLflow run or training exists.
+     */
+    public void checkModel(ExperimentConfig cfg, DataModule data) {
+        Method probe = cfg.method().create();
+        Block built = models.create(cfg.model().arch(), probe.modelContext(data.channels(), data.imageSize(),
+                data.numClasses()));
+        probe.checkBuilt(built);
+    }
+
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
             throws IOException {
         ExperimentConfig cfg = loaded.config();
         validate(cfg);
         Path outDir = projectDir.resolve(cfg.output().dir());
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
+            checkModel(cfg, data);
             RunRecorder rec = RunRecorder.start(outDir, cfg.experimentName(), cfg.name(), loaded.yaml(),
                     loaded.sha256());
             listener.started(rec.dir());
@@ -214,6 +227,7 @@ public final class RunPipeline {
                 if (deployed != block) {
                     Map<String, Object> d = deployedSummary(loop, model, block, deployed, sample, data, cfg, history);
                     if (!latency.isEmpty()) d.put("latency", latency.get(1));
+                    d.putAll(method.exportReport());
                     rec.put("deployed", d);
                 }
                 tracking.endOfTraining(RunRecorder.readSummary(rec.dir()), Math.max(0, result.epochs() - 1));

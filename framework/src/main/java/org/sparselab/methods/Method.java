@@ -32,6 +32,13 @@ public interface Method extends TrainingHooks {
         return new ModelContext(inChannels, imageSize, numClasses, convFactory(), shuffleFactory(), linearFactory());
     }
 
+    /**
+     * Called once the model is built with this method's factories, before anything is initialised or recorded: a
+     * method that cannot act on this architecture (converts no layer, say) throws a {@link
+     * org.sparselab.config.ConfigException} here, so the run is refused as bad input.
+     */
+    default void checkBuilt(Block model) {}
+
     /** Called once the model is built and its parameters initialised, before training or resume. */
     default void attach(Block model, RunInfo run) {}
 
@@ -51,5 +58,10 @@ public interface Method extends TrainingHooks {
      */
     default Block export(Block trained, Function<ConvFactory, Block> rebuild) {
         return trained;
+    }
+
+    /** What the last {@link #export} chose and measured (e.g. each layer's deployed form and timings), for the run's summary. */
+    default java.util.Map<String, Object> exportReport() {
+        return java.util.Map.of();
     }
 }

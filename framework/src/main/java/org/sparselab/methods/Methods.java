@@ -12,5 +12,7 @@ public final class Methods {
                 org.sparselab.methods.strucspars.StrucSparsConfig.class);
         types.register(MethodConfig.class, org.sparselab.methods.dynshuffle.DynShuffleConfig.NAME,
                 org.sparselab.methods.dynshuffle.DynShuffleConfig.class);
+        types.register(MethodConfig.class, org.sparselab.methods.ssc.SscConfig.NAME,
+                org.sparselab.methods.ssc.SscConfig.class);
     }
 }

@@ -2,6 +2,7 @@ package org.sparselab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -16,9 +17,11 @@ public final class Conv2dBlock extends ConvLayer {
 
     private final Parameter weight;
     private final Parameter bias; // null when spec.bias() is false
+    private final boolean sparseCost;
 
     private Conv2dBlock(Builder b) {
         super(VERSION, b.spec);
+        sparseCost = b.sparseCost;
         weight = addParameter(weightParameter(spec, b.initializer));
         bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
     }
@@ -40,10 +43,31 @@ public final class Conv2dBlock extends ConvLayer {
         return convolve(spec, x, w, b);
     }
 
+    /**
+     * Dense cost, or with {@code optSparseCost} the cost of the weight's non-zeros: the deployment form of a masked
+     * conv whose zeros are the mask's, which computes densely but is counted as what it represents.
+     */
+    @Override
+    public LayerCost cost(Shape input, Shape output) {
+        LayerCost dense = denseCost(spec, output);
+        if (!sparseCost) return dense;
+        long kept = weight.getArray().countNonzero().toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        long positions = output.get(2) * output.get(3);
+        return new LayerCost(dense.shape(), spec.groups(), dense.params(), kept + (spec.bias() ? spec.out() : 0),
+                dense.macs(), kept * positions);
+    }
+
     /** Builder: {@code setSpec} required; {@code optInitializer} defaults to Kaiming-normal fan-out. */
     public static final class Builder {
         private ConvSpec spec;
         private Initializer initializer = Init.kaimingNormalFanOut();
+        private boolean sparseCost;
+
+        /** Count parameters and MACs from the weight's non-zeros (a masked conv's dense deployment form). */
+        public Builder optSparseCost(boolean sparse) {
+            this.sparseCost = sparse;
+            return this;
+        }
 
         public Builder setSpec(ConvSpec spec) {
             this.spec = spec;

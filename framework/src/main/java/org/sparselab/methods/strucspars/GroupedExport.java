@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.PairList;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.sparselab.methods.masking.WeightTransfer;
 import org.sparselab.nn.ConvFactory;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.GatherFolding;
@@ -46,34 +45,13 @@ final class GroupedExport {
         });
         NDArray any = layers.get(0).conv().weight().getArray();
         deployed.initialize(any.getManager(), DataType.FLOAT32, inputShape);
-        copy(trained, deployed, byPath);
+        WeightTransfer.copy(trained, deployed, (from, to) -> {
+            if (!(from instanceof MaskedConv2d m && to instanceof PermutedGroupConv2d g)) return false;
+            fillGrouped(m, g, byPath.get(m.spec().path()));
+            return true;
+        });
         if (fold) GatherFolding.fold(deployed);
         return deployed;
-    }
-
-    private static void copy(Block from, Block to, Map<String, GroupableLayer> groupable) {
-        if (from instanceof MaskedConv2d m && to instanceof PermutedGroupConv2d g) {
-            fillGrouped(m, g, groupable.get(m.spec().path()));
-            return;
-        }
-        PairList<String, Parameter> fp = from.getDirectParameters();
-        PairList<String, Parameter> tp = to.getDirectParameters();
-        if (fp.size() != tp.size() || from.getChildren().size() != to.getChildren().size()) {
-            throw new IllegalStateException("export: rebuilt model differs from the trained one at "
-                    + from.getClass().getSimpleName());
-        }
-        for (int i = 0; i < fp.size(); i++) {
-            NDArray src = fp.valueAt(i).getArray();
-            NDArray dst = tp.valueAt(i).getArray();
-            if (!src.getShape().equals(dst.getShape())) {
-                throw new IllegalStateException("export: parameter " + fp.keyAt(i) + " has shape " + src.getShape()
-                        + " but its deployed twin " + dst.getShape());
-            }
-            dst.set(src.toByteBuffer());
-        }
-        for (int i = 0; i < from.getChildren().size(); i++) {
-            copy(from.getChildren().valueAt(i), to.getChildren().valueAt(i), groupable);
-        }
     }
 
     /**
@@ -112,10 +90,7 @@ final class GroupedExport {
         int so = s.out() / groups;
         int si = s.in() / groups;
         int k2 = s.kernel() * s.kernel();
-        float[] w;
-        try (NDArray product = masked.weight().getArray().mul(masked.mask().getArray())) {
-            w = product.toFloatArray();
-        }
+        float[] w = WeightTransfer.maskedWeight(masked.weight(), masked.mask());
         int[][] pq = canonical(layer.p(), layer.q(), groups);
         int[] p = pq[0];
         int[] q = pq[1];
