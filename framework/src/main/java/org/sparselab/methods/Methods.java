@@ -14,5 +14,8 @@ public final class Methods {
                 org.sparselab.methods.dynshuffle.DynShuffleConfig.class);
         types.register(MethodConfig.class, org.sparselab.methods.ssc.SscConfig.NAME,
                 org.sparselab.methods.ssc.SscConfig.class);
+        for (String criterion : org.sparselab.methods.pruneinit.PruneAtInitConfig.CRITERIA) {
+            types.register(MethodConfig.class, criterion, org.sparselab.methods.pruneinit.PruneAtInitConfig.class);
+        }
     }
 }

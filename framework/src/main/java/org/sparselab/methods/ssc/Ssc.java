@@ -71,8 +71,23 @@ public final class Ssc implements Method {
         return block;
     }
 
-    /** The model's conv with the configured kernel size (padding k/2, so output shapes are unchanged). */
+    /**
+     * The weights SSC with {@code cfg} keeps in the conv {@code spec}, or -1 when it does not convert that conv: the
+     * budget a pruning-at-initialisation baseline matches.
+     */
+    public static long keptWeights(SscConfig cfg, ConvSpec spec) {
+        if (!cfg.selection().selects(org.sparselab.nn.LayerKind.of(spec))) return -1;
+        long kept = 0;
+        for (float v : SscPattern.mask(withKernel(cfg, spec), cfg.options())) if (v != 0) kept++;
+        return kept;
+    }
+
     private ConvSpec withKernel(ConvSpec s) {
+        return withKernel(cfg, s);
+    }
+
+    /** The model's conv with the configured kernel size (padding k/2, so output shapes are unchanged). */
+    private static ConvSpec withKernel(SscConfig cfg, ConvSpec s) {
         Integer k = cfg.kernelSize();
         if (k == null || k == s.kernel()) return s;
         return new ConvSpec(s.path(), s.role(), s.in(), s.out(), k, s.stride(), s.dilation() * (k / 2), s.dilation(),
