@@ -63,7 +63,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars | dynshuffle")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "data | train | assignment | strucspars | dynshuffle | ssc")
     String what;
 
     @Option(names = "--config", description = "Experiment config whose data/model/batch size to use "
@@ -96,8 +96,9 @@ final class BenchCommand implements Callable<Integer> {
             case "assignment" -> benchAssignment();
             case "strucspars" -> benchStrucSpars();
             case "dynshuffle" -> benchDynShuffle();
+            case "ssc" -> benchSsc();
             default -> throw new org.sparselab.config.ConfigException("bench", "expected data, train, assignment, "
-                    + "strucspars or dynshuffle, found '" + what + "'");
+                    + "strucspars, dynshuffle or ssc, found '" + what + "'");
         };
     }
 
@@ -173,6 +174,50 @@ final class BenchCommand implements Callable<Integer> {
         out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_unfolded is the "
                 + "export before gather folding, grouped_no_gather the same convs without any channel gather");
         write(model.equals("resnet56") ? "strucspars" : "strucspars_" + model, r);
+        return 0;
+    }
+
+    /**
+     * Dense vs masked vs decomposed vs deployed SSC (default VGG-16, CIFAR input) at four SSC settings: inference at
+     * each batch size and a training step at batch 64, as ratios to the masked form; goal: decomposed ≤ 0.7× masked
+     * at batch 64 for densities ≤ 50 %; per-layer masked/decomposed timings of the deployed export.
+     */
+    @SuppressWarnings("unchecked")
+    private int benchSsc() throws IOException {
+        var models = org.sparselab.models.Models.defaults();
+        String arch = model.equals("resnet56") ? "vgg16_bn" : model; // --model's default is StrucSpars'
+        models.check("--model", arch);
+        checkShapeOptions();
+        Map<String, Object> r = machineHeader("ssc");
+        r.put("model", arch);
+        r.put("input", "3x" + imageSize + "x" + imageSize);
+        Shape sample = new Shape(1, 3, imageSize, imageSize);
+        r.putAll(org.sparselab.methods.ssc.SscBenchmark.run(f -> models.create(arch,
+                new org.sparselab.models.ModelContext(3, imageSize, classes, f, org.sparselab.nn.ShuffleFactory.fixed())),
+                sample, batches, 64, Math.max(2, repeats / 5), repeats, 42));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%-22s %-10s %-10s %5s %8s %10s %10s %9s %8s%n", "variant", "form", "pass", "batch",
+                "MACs d", "median ms", "p90 ms", "÷masked", "÷dense");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
+            out.printf(Locale.ROOT, "%-22s %-10s %-10s %5d %8.3f %10.3f %10.3f %9.2f %8.2f%n", row.get("variant"),
+                    row.get("form"), row.get("pass"), ((Number) row.get("batch")).intValue(),
+                    ((Number) row.get("macsDensity")).doubleValue(), ((Number) row.get("medianMs")).doubleValue(),
+                    ((Number) row.get("p90Ms")).doubleValue(), ((Number) row.get("vsMasked")).doubleValue(),
+                    ((Number) row.get("vsDense")).doubleValue());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-22s %-16s %12s %12s %10s  %s%n", "variant", "layer", "masked b64", "decomp b64",
+                "deployed", "decomposition");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("layers")) {
+            Object m = row.get("masked_b64_ms");
+            Object d = row.get("decomposed_b64_ms");
+            out.printf(Locale.ROOT, "%-22s %-16s %12s %12s %10s  %s%n", row.get("variant"), row.get("layer"),
+                    m == null ? "-" : String.format(Locale.ROOT, "%.3f", ((Number) m).doubleValue()),
+                    d == null ? "-" : String.format(Locale.ROOT, "%.3f", ((Number) d).doubleValue()),
+                    row.get("deployed"), row.get("decomposition"));
+        }
+        out.println("goal: decomposed / masked <= 0.7 at batch 64 for MACs density <= 0.5 (inference)");
+        write(arch.equals("vgg16_bn") ? "ssc" : "ssc_" + arch, r);
         return 0;
     }
 
