@@ -135,6 +135,10 @@ final class ReportCommand implements Callable<Integer> {
         pw.print(new MarkdownWriter(new MarkdownWriter.Options(0, false)).write(r.comparison()));
         for (Verdict v : r.verdicts()) pw.printf("%s: %s%n", v.result().word(), v.claim());
         pw.printf("%nreport %s (%d files)%n", r.page(), r.files().size());
+        if (r.dirtyRuns() > 0) {
+            pw.printf("warning: %d run(s) ran from a working tree with uncommitted changes (see the page)%n",
+                    r.dirtyRuns());
+        }
         pw.flush();
         return 0;
     }

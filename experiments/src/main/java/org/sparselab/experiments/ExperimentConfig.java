@@ -3,6 +3,7 @@ package org.sparselab.experiments;
 import org.sparselab.config.ConfigException;
 import org.sparselab.config.Default;
 import org.sparselab.config.Doc;
+import org.sparselab.config.NotHashed;
 import org.sparselab.data.DataConfig;
 import org.sparselab.methods.MethodConfig;
 import org.sparselab.models.ModelConfig;
@@ -23,7 +24,8 @@ public record ExperimentConfig(
         @Doc("Network architecture.") ModelConfig model,
         @Doc("Compression method (name: none for dense training).") @Default("{name: none}") MethodConfig method,
         @Doc("Training phases, optimizer and schedule.") TrainConfig train,
-        @Doc("MLflow tracking.") TrackingConfig tracking,
+        @Doc("MLflow tracking (not part of the config's SHA-256: where a run is tracked does not change it).")
+        @NotHashed TrackingConfig tracking,
         @Doc("Run records and checkpoints.") OutputConfig output) {
 
     public ExperimentConfig {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.ConfigLoader;
+import org.sparselab.config.ConfigWriter;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.data.DataModule;
 import org.sparselab.methods.Method;
@@ -134,7 +135,9 @@ public final class RunPipeline {
             RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
             listener.started(rec.dir());
             LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
-            return execute(cfg, loaded.sha256(), data, rec, ckpt, progress);
+            // A checkpoint written before tracking.* left the config hash carries the hash of the whole YAML.
+            String sha = ckpt.configSha256().equals(ConfigWriter.sha256(cfg)) ? ckpt.configSha256() : loaded.sha256();
+            return execute(cfg, sha, data, rec, ckpt, progress);
         }
     }
 

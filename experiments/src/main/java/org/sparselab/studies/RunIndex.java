@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.sparselab.config.ConfigWriter;
+import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.tracking.ProcessInfo;
 import org.sparselab.tracking.RunRecorder;
 import org.slf4j.Logger;
@@ -77,7 +79,8 @@ public final class RunIndex {
                     LOG.warn("cannot read {}: {}", d.resolve(RunRecorder.SUMMARY), e.getMessage());
                     continue;
                 }
-                if (!(s.get("config_sha256") instanceof String hash)) continue;
+                String hash = identity(d, s);
+                if (hash == null) continue;
                 byHash.computeIfAbsent(hash, k -> new ArrayList<>()).add(new Run(d, String.valueOf(s.get("run_id")),
                         String.valueOf(s.get("status")), Objects.toString(s.get("start_time"), ""),
                         Files.exists(d.resolve(RunRecorder.CHECKPOINT)), ProcessInfo.fromMap(s.get("process"))));
@@ -85,6 +88,23 @@ public final class RunIndex {
         }
         byHash.values().forEach(l -> l.sort(Comparator.comparing(r -> instant(r.startTime()))));
         return new RunIndex(byHash);
+    }
+
+    /**
+     * The run's config identity ({@link ConfigWriter#identitySha256}), from its stored resolved config; for a record
+     * without one, the summary's hash. Records written before tracking.* left the hash carry the hash of the whole
+     * YAML in their summary; computing it from config.yaml lets a sweep re-run with another MLflow parent find them.
+     */
+    static String identity(Path runDir, Map<String, Object> summary) {
+        Path config = runDir.resolve(RunRecorder.CONFIG);
+        if (Files.isRegularFile(config)) {
+            try {
+                return ConfigWriter.identitySha256(Files.readString(config), ExperimentConfig.class);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot read {}: {}", config, e.getMessage());
+            }
+        }
+        return summary.get("config_sha256") instanceof String hash ? hash : null;
     }
 
     /** The runs of config {@code sha256}, oldest first. */

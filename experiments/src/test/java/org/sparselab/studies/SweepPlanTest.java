@@ -62,12 +62,19 @@ class SweepPlanTest {
     }
 
     @Test
-    void theParentRunIsPartOfTheHash() throws IOException {
+    void whereARunIsTrackedIsNotPartOfTheHash() throws IOException {
         SweepPlan plan = SweepPlan.of(write(BASE), List.of(), List.of("seed=1,2"), List.of(), null, "s");
-        String a = expand(plan, null).children().get(0).sha256();
-        String b = expand(plan, "p1").children().get(0).sha256();
-        assertTrue(!a.equals(b));
-        assertEquals(b, expand(plan, "p1").children().get(0).sha256(), "deterministic");
+        SweepPlan.Child a = expand(plan, null).children().get(0);
+        SweepPlan.Child b = expand(plan, "p1").children().get(0);
+        assertEquals("p1", b.config().tracking().parentRunId(), "the child still names its parent run");
+        assertTrue(b.loaded().yaml().contains("parent_run_id: p1"), b.loaded().yaml());
+        assertEquals(a.sha256(), b.sha256(), "a new MLflow parent run is the same config");
+        SweepPlan elsewhere = SweepPlan.of(write(BASE.replace("uri: none", "uri: 'file:./elsewhere'")), List.of(),
+                List.of("seed=1,2"), List.of(), null, "s");
+        assertEquals(a.sha256(), expand(elsewhere, "p2").children().get(0).sha256(), "another tracking URI too");
+        SweepPlan other = SweepPlan.of(write(BASE), List.of("train.epochs=2"), List.of("seed=1,2"), List.of(), null,
+                "s");
+        assertTrue(!a.sha256().equals(expand(other, null).children().get(0).sha256()), "what it computes does");
         assertEquals("s", expand(plan, null).name());
     }
 

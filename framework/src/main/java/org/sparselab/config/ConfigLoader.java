@@ -15,11 +15,14 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** A bound config with its canonical YAML ({@link ConfigWriter#toYaml}) and that text's SHA-256. */
+    /**
+     * A bound config with its canonical YAML ({@link ConfigWriter#toYaml}) and its identity hash: that text's SHA-256
+     * without the sections marked {@link NotHashed} ({@link ConfigWriter#identitySha256}).
+     */
     public record Loaded<T extends Record>(T config, String yaml, String sha256) {
         static <T extends Record> Loaded<T> of(T config) {
             String yaml = ConfigWriter.toYaml(config);
-            return new Loaded<>(config, yaml, ConfigWriter.sha256(yaml));
+            return new Loaded<>(config, yaml, ConfigWriter.identitySha256(yaml, config.getClass()));
         }
     }
 
