@@ -137,13 +137,53 @@ class CliTest {
     void unknownBenchIsBadInput() {
         CliResult r = cli("bench", "gpu-burn");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: bench: expected data, train, assignment, strucspars or dynshuffle"), r.err());
+        assertTrue(r.err().startsWith("error: bench: unknown benchmark 'gpu-burn'; expected one of data, train, "
+                + "assignment, strucspars, dynshuffle"), r.err());
+        assertOneLineError(cli("bench", "strucpars"), "bench: unknown benchmark 'strucpars' (did you mean strucspars?); "
+                + "expected one of " + String.join(", ", Benchmarks.defaults().names()));
+        assertOneLineError(cli("bench", "strucspars", "--param", "target=0.5"),
+                "--param: bench strucspars has no parameter 'target'; it takes targets");
+        CliResult t = cli("bench", "strucspars", "--param", "targets=half");
+        assertEquals(2, t.code());
+        assertTrue(t.err().startsWith("error: --param targets: expected comma-separated numbers"), t.err());
         CliResult m = cli("bench", "strucspars", "--model", "resnet5");
         assertEquals(2, m.code());
         assertTrue(m.err().startsWith("error: --model: unknown model 'resnet5' (did you mean"), m.err());
         CliResult b = cli("bench", "strucspars", "--batches", "1,0");
         assertEquals(2, b.code());
         assertTrue(b.err().contains("positive --batches"), b.err());
+    }
+
+    @Test
+    void benchListsEveryRegisteredBenchmarkWithItsParams() {
+        CliResult r = cli("bench", "--list");
+        assertEquals(0, r.code(), r.err());
+        for (String name : Benchmarks.defaults().names()) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ")), name + " listed: " + r.out());
+        }
+        assertTrue(r.out().contains("--param targets:"), r.out());
+        String help = cli("bench", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("The benchmark: " + String.join(", ", Benchmarks.defaults().names()) + "."), help);
+    }
+
+    @Test
+    void aMethodBenchmarkRunsThroughTheRegistryAndWritesItsRecordUnderTheMachineHeader() throws IOException {
+        Path out = dir.resolve("bench");
+        CliResult r = cli("bench", "strucspars", "--model", "resnet20", "--batches", "2", "--repeats", "1",
+                "--param", "targets=0.5", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrote " + out.resolve("strucspars_resnet20.json")), r.out());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                out.resolve("strucspars_resnet20.json").toFile());
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertEquals(java.util.List.of("bench", "time", "cores", "engine", "pytorch_threads", "load_average_before",
+                "provenance"), keys.subList(0, 7), "the machine header comes first: " + keys);
+        assertEquals("strucspars", json.get("bench").asText());
+        assertEquals("resnet20", json.get("model").asText());
+        assertTrue(json.get("rows").size() > 0, "rows: " + json);
+        for (var row : json.get("rows")) assertEquals(0.5, row.get("target").asDouble(), 1e-9);
+        assertTrue(json.has("load_average_after"));
     }
 
     @Test

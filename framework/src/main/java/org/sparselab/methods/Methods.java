@@ -2,7 +2,7 @@ package org.sparselab.methods;
 
 import org.sparselab.config.ConfigTypes;
 
-/** The one listing of methods and their config records. */
+/** The one listing of methods: their config records and the benchmarks they contribute. */
 public final class Methods {
     private Methods() {}
 
@@ -17,5 +17,15 @@ public final class Methods {
         for (String criterion : org.sparselab.methods.pruneinit.PruneAtInitConfig.CRITERIA) {
             types.register(MethodConfig.class, criterion, org.sparselab.methods.pruneinit.PruneAtInitConfig.class);
         }
+    }
+
+    /**
+     * The benchmarks methods contribute to {@code sparselab bench}, each from its own package: a new method adds its
+     * line here, next to its config record, and the command needs no change.
+     */
+    public static void registerBenchmarks(org.sparselab.bench.BenchmarkRegistry benchmarks) {
+        org.sparselab.methods.strucspars.StrucSparsBenchmarks.register(benchmarks);
+        org.sparselab.methods.dynshuffle.DynShuffleBenchmarks.register(benchmarks);
+        org.sparselab.methods.ssc.SscBenchmarks.register(benchmarks);
     }
 }

@@ -1,0 +1,78 @@
+package org.sparselab.methods.dynshuffle;
+
+import ai.djl.ndarray.types.Shape;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sparselab.bench.BenchContext;
+import org.sparselab.bench.BenchOptions;
+import org.sparselab.bench.BenchResult;
+import org.sparselab.bench.BenchmarkRegistry;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.Models;
+import org.sparselab.nn.ConvFactory;
+
+/** The benchmark dynamic shuffle contributes: {@code dynshuffle} ({@link DynShuffleBenchmark} on ShuffleNet V2). */
+public final class DynShuffleBenchmarks {
+    private DynShuffleBenchmarks() {}
+
+    public static void register(BenchmarkRegistry r) {
+        r.register("dynshuffle", "fixed vs dynamic vs static-dynamic ShuffleNet V2 0.5x/1.0x inference latency and "
+                + "training step time (--image-size, --batches, --repeats); goal dynamic <= 1.03x fixed",
+                DynShuffleBenchmarks::run);
+    }
+
+    /**
+     * Fixed vs dynamic (hard gather) vs static-dynamic shuffle in ShuffleNet V2 0.5× and 1.0× (3 input channels, 10
+     * classes): inference latency at each batch size, training step time at batch 32, generator params/MACs.
+     */
+    @SuppressWarnings("unchecked")
+    private static BenchResult run(BenchContext ctx) {
+        BenchOptions o = ctx.options();
+        o.checkShapes();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("input", "3x" + o.imageSize() + "x" + o.imageSize());
+        Shape sample = new Shape(1, 3, o.imageSize(), o.imageSize());
+        var models = Models.defaults();
+        PrintWriter out = ctx.out();
+        List<Map<String, Object>> archs = new ArrayList<>();
+        for (String arch : List.of("shufflenet_v2_x0_5", "shufflenet_v2_x1_0")) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("model", arch);
+            a.putAll(DynShuffleBenchmark.run(f -> models.create(arch, new ModelContext(3, o.imageSize(), 10,
+                    ConvFactory.dense(), f)), sample, o.batches(), o.warmup(), o.repeats(), 32, o.warmup(), 42));
+            archs.add(a);
+            out.printf(Locale.ROOT, "%s, input %s%n", arch, r.get("input"));
+            out.printf(Locale.ROOT, "  %-15s %10s %10s %12s %12s %10s%n", "form", "params", "MACs inf", "MACs train",
+                    "gen params", "gen MACs");
+            for (var e : ((Map<String, Map<String, Object>>) a.get("profile")).entrySet()) {
+                var c = e.getValue();
+                out.printf(Locale.ROOT, "  %-15s %10d %10d %12d %12d %10d%n", e.getKey(), c.get("params"),
+                        c.get("macs_inference_path"), c.get("macs_training_path"), c.get("generator_params"),
+                        c.get("generator_macs"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "inference", "batch", "median ms", "p90 ms",
+                    "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10.3f %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), row.get("p90Ms"), row.get("ratioToFixed"));
+            }
+            out.printf(Locale.ROOT, "  %-15s %5s %10s %10s %9s%n", "training step", "batch", "median ms", "", "÷ fixed");
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("train_step")) {
+                out.printf(Locale.ROOT, "  %-15s %5d %10.3f %10s %9.3f%n", row.get("form"), row.get("batch"),
+                        row.get("medianMs"), "", row.get("ratioToFixed"));
+            }
+            for (Map<String, Object> row : (List<Map<String, Object>>) a.get("inference")) {
+                if (!row.get("form").equals("dynamic")) continue;
+                double ratio = ((Number) row.get("ratioToFixed")).doubleValue();
+                out.printf(Locale.ROOT, "  goal: dynamic inference <= 1.03x fixed at batch %s: %.3f (%s)%n",
+                        row.get("batch"), ratio, ratio <= 1.03 ? "met" : "NOT met");
+            }
+        }
+        r.put("models", archs);
+        return new BenchResult("dynshuffle", r);
+    }
+}
