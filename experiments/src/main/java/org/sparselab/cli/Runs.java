@@ -37,7 +37,8 @@ final class Runs {
      */
     static int runOrPrint(ConfigOptions options, Path config, boolean noProgress, boolean idempotent, PrintWriter out)
             throws IOException {
-        ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config);
+        // Everything run refuses before it starts, --print-config refuses too (without touching the data).
+        ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config).check(pipeline()::validate);
         if (options.printConfig) {
             out.print(loaded.yaml());
             out.flush();

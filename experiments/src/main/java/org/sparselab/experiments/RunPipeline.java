@@ -27,6 +27,8 @@ import org.sparselab.report.TrainingCurves;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.Trackers;
+import org.sparselab.tracking.TrackingUri;
+import org.sparselab.tracking.WritableDirs;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunStatus;
 import org.sparselab.train.Checkpoint;
@@ -76,8 +78,21 @@ public final class RunPipeline {
         this.env = Map.copyOf(env);
     }
 
-    /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
+    /**
+     * Cross-checks that need registries or the file system (not the data): the model name exists, the method's
+     * phases exist, and every directory the run will write can be written. Cheap; runs before any work, also for
+     * {@code --print-config} and for every point of a sweep.
+     */
     public void validate(ExperimentConfig cfg) {
+        validateModel(cfg);
+        WritableDirs.require("output.dir", projectDir.resolve(cfg.output().dir()).resolve(cfg.experimentName()));
+        if (cfg.tracking().target() instanceof TrackingUri.FileStore store) {
+            WritableDirs.require("tracking.uri", store.root());
+        }
+    }
+
+    /** The registry checks of {@link #validate} alone (for commands that write nothing, such as profile). */
+    public void validateModel(ExperimentConfig cfg) {
         models.check(ModelRegistry.KEY, cfg.model().arch());
         List<String> phaseNames = cfg.train().resolve(cfg.data().batchSize()).stream().map(ResolvedPhase::name).toList();
         for (String needed : cfg.method().requiredPhases()) {
@@ -93,7 +108,7 @@ public final class RunPipeline {
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
             throws IOException {
         ExperimentConfig cfg = loaded.config();
-        validate(cfg);
+        loaded.check(this::validate);
         Path outDir = projectDir.resolve(cfg.output().dir());
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
             RunRecorder rec = RunRecorder.start(outDir, cfg.experimentName(), cfg.name(), loaded.yaml(),
@@ -114,7 +129,8 @@ public final class RunPipeline {
         var loaded = ConfigLoader.load(runDir.resolve(RunRecorder.CONFIG), List.of(), ExperimentConfig.class,
                 Schema.types());
         ExperimentConfig cfg = loaded.config();
-        validate(cfg);
+        loaded.check(this::validate);
+        WritableDirs.require(runDir.toString(), runDir);
         Checkpoint ckpt = Checkpoint.read(ckptFile);
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
             RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
@@ -128,7 +144,7 @@ public final class RunPipeline {
             Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
-        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir(), env));
+        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().target(), rec.dir(), env));
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();

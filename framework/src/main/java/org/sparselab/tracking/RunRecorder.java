@@ -205,8 +205,9 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     private void markKilled() {
-        finish(RunStatus.KILLED, "the process was stopped before the run finished; resume with ./sparselab resume "
-                + dir);
+        finish(RunStatus.KILLED, Files.exists(checkpointFile())
+                ? "the process was stopped before the run finished; resume with ./sparselab resume " + dir
+                : "the process was stopped before the run's first checkpoint; start it again");
     }
 
     private void writeSummary() throws IOException {
