@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.ConfigLoader;
+import org.sparselab.data.DataConfig;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.data.DataModule;
 import org.sparselab.methods.Method;
@@ -103,6 +104,12 @@ public final class RunPipeline {
                         + "phase key");
             }
         }
+        // Build the model once without parameters: whatever the method's factories refuse for this architecture and
+        // input (a shuffle factorisation that does not fit, say) is refused here, before a run record exists.
+        DataConfig.Shape shape = cfg.data().expectedShape();
+        Method method = cfg.method().create();
+        models.create(cfg.model().arch(), new ModelContext(shape.channels(), shape.imageSize(),
+                shape.numClasses() != null ? shape.numClasses() : 2, method.convFactory(), method.shuffleFactory()));
     }
 
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)

@@ -74,6 +74,20 @@ public record DataConfig(
         Check.nonNegative("workers", workers);
     }
 
+    /**
+     * The shape of the images and labels this config will load, known without the data: channels and image size
+     * from the manifest (or the keys that set them), classes likewise (null for an image folder that detects them).
+     */
+    public Shape expectedShape() {
+        Manifest m = Manifest.forName(name);
+        int channels = name.equals("synthetic") ? synthetic.channels() : m.channels();
+        return new Shape(channels, imageSize != null ? imageSize : m.imageSize(),
+                numClasses != null ? numClasses : m.numClasses());
+    }
+
+    /** Image channels, height = width, and classes (null when only the data can tell). */
+    public record Shape(int channels, int imageSize, Integer numClasses) {}
+
     /** A config with every optional key at its default, for tests and tools. */
     public static DataConfig of(String name) {
         return new DataConfig(name, null, 128, 256, 0, null, null, Augment.NONE, true, null, null, null, null,
