@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.sparselab.tracking.ProcessInfo;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,17 +71,17 @@ public final class RunIndex {
         if (!Files.isDirectory(experimentDir)) return new RunIndex(byHash);
         try (Stream<Path> dirs = Files.list(experimentDir)) {
             for (Path d : dirs.filter(p -> Files.exists(p.resolve(RunRecorder.SUMMARY))).toList()) {
-                Map<String, Object> s;
+                RunSummary s;
                 try {
-                    s = RunRecorder.readSummary(d);
+                    s = RunSummary.read(d);
                 } catch (IOException e) {
                     LOG.warn("cannot read {}: {}", d.resolve(RunRecorder.SUMMARY), e.getMessage());
                     continue;
                 }
-                if (!(s.get("config_sha256") instanceof String hash)) continue;
-                byHash.computeIfAbsent(hash, k -> new ArrayList<>()).add(new Run(d, String.valueOf(s.get("run_id")),
-                        String.valueOf(s.get("status")), Objects.toString(s.get("start_time"), ""),
-                        Files.exists(d.resolve(RunRecorder.CHECKPOINT)), ProcessInfo.fromMap(s.get("process"))));
+                if (s.configSha256() == null) continue;
+                byHash.computeIfAbsent(s.configSha256(), k -> new ArrayList<>()).add(new Run(d, s.runId(),
+                        String.valueOf(s.status()), Objects.toString(s.startTime(), ""),
+                        Files.exists(d.resolve(RunRecorder.CHECKPOINT)), s.process()));
             }
         }
         byHash.values().forEach(l -> l.sort(Comparator.comparing(r -> instant(r.startTime()))));

@@ -1,7 +1,5 @@
 package org.sparselab.tracking;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.sparselab.train.EpochMetrics;
 
 /**
  * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
- * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (status, provenance, the writing process, results; rewritten atomically) and, by the CLI, {@code run.log}.
+ * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (a
+ * {@link RunSummary}: status, provenance, the writing process, results; rewritten atomically) and, by the CLI,
+ * {@code run.log}.
  *
  * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
  * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
@@ -33,17 +33,15 @@ public final class RunRecorder implements AutoCloseable {
     public static final String MODEL = "model.params";
     public static final String LOG = "run.log";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final Path dir;
     private final String runId;
-    private final Map<String, Object> summary;
+    private RunSummary summary;
     private final BufferedWriter metrics;
     private final BufferedWriter scalars;
     private final Thread shutdownHook;
     private volatile RunStatus status = RunStatus.RUNNING;
 
-    private RunRecorder(Path dir, String runId, Map<String, Object> summary, boolean append) throws IOException {
+    private RunRecorder(Path dir, String runId, RunSummary summary, boolean append) throws IOException {
         this.dir = dir;
         this.runId = runId;
         this.summary = summary;
@@ -64,14 +62,8 @@ public final class RunRecorder implements AutoCloseable {
         Path dir = outputDir.resolve(experiment).resolve(runId);
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve(CONFIG), resolvedYaml);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("run_id", runId);
-        summary.put("run_name", runName);
-        summary.put("experiment", experiment);
-        summary.put("status", RunStatus.RUNNING.name());
-        summary.put("config_sha256", configSha256);
-        summary.put("start_time", Instant.now().toString());
-        summary.put("process", ProcessInfo.current().asMap());
+        RunSummary summary = RunSummary.started(runId, runName, experiment, configSha256, Instant.now().toString(),
+                ProcessInfo.current());
         RunRecorder r = new RunRecorder(dir, runId, summary, false);
         r.writeSummary();
         return r;
@@ -81,9 +73,8 @@ public final class RunRecorder implements AutoCloseable {
      * Reopens a run to continue it from a checkpoint of epoch {@code lastEpoch}: metrics rows after that epoch
      * (written by the interrupted attempt after its last checkpoint) are dropped, the status is RUNNING again.
      */
-    @SuppressWarnings("unchecked")
     public static RunRecorder resume(Path runDir, int lastEpoch) throws IOException {
-        Map<String, Object> summary = JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+        RunSummary old = RunSummary.read(runDir);
         List<String> kept = new ArrayList<>();
         kept.add(EpochMetrics.CSV_HEADER);
         for (EpochMetrics m : readMetrics(runDir)) if (m.epoch() <= lastEpoch) kept.add(m.toCsv());
@@ -94,11 +85,14 @@ public final class RunRecorder implements AutoCloseable {
             for (Scalar sc : readScalars(runDir)) if (sc.epoch() <= lastEpoch) keptScalars.add(sc.toCsv());
             AtomicFiles.write(runDir.resolve(SCALARS), String.join("\n", keptScalars) + "\n");
         }
-        summary.put("status", RunStatus.RUNNING.name());
-        summary.remove("error");
-        summary.put("resumed_from_epoch", lastEpoch);
-        summary.put("process", ProcessInfo.current().asMap());
-        RunRecorder r = new RunRecorder(runDir, (String) summary.get("run_id"), summary, true);
+        RunSummary summary = old.with(b -> {
+            b.status = RunStatus.RUNNING;
+            b.error = null;
+            b.endTime = null;
+            b.resumedFromEpoch = lastEpoch;
+            b.process = ProcessInfo.current();
+        });
+        RunRecorder r = new RunRecorder(runDir, summary.runId(), summary, true);
         r.writeSummary();
         return r;
     }
@@ -124,9 +118,9 @@ public final class RunRecorder implements AutoCloseable {
         return rows;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The summary of {@code runDir} as nested maps with the file's keys (code reads {@link RunSummary#read}). */
     public static Map<String, Object> readSummary(Path runDir) throws IOException {
-        return JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+        return RunSummary.read(runDir).asMap();
     }
 
     public Path dir() {
@@ -164,24 +158,26 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Sets summary fields (nested maps allowed) and rewrites summary.json atomically. */
-    public synchronized void put(String key, Object value) {
-        summary.put(key, value);
+    /** Sets summary fields and rewrites summary.json atomically. */
+    public synchronized void update(Consumer<RunSummary.Builder> edit) {
+        summary = summary.with(edit);
         writeSummaryUnchecked();
     }
 
-    public synchronized void putAll(Map<String, ?> values) {
-        summary.putAll(values);
-        writeSummaryUnchecked();
+    /** The summary as last written. */
+    public synchronized RunSummary summary() {
+        return summary;
     }
 
     /** Ends the run with a terminal status; {@code error} is recorded for FAILED/KILLED runs. */
     public synchronized void finish(RunStatus terminal, String error) {
         if (status.terminal()) return;
         status = terminal;
-        summary.put("status", terminal.name());
-        summary.put("end_time", Instant.now().toString());
-        if (error != null) summary.put("error", error);
+        summary = summary.with(b -> {
+            b.status = terminal;
+            b.endTime = Instant.now().toString();
+            if (error != null) b.error = error;
+        });
         writeSummaryUnchecked();
     }
 
@@ -211,7 +207,7 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     private void writeSummary() throws IOException {
-        AtomicFiles.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
+        AtomicFiles.write(dir.resolve(SUMMARY), summary.toJson());
     }
 
     private void writeSummaryUnchecked() {

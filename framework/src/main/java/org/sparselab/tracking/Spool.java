@@ -256,7 +256,8 @@ public final class Spool {
         Path summary = runDir.resolve(RunRecorder.SUMMARY);
         if (Files.exists(summary)) {
             try {
-                recorded = RunRecorder.readSummary(runDir).getOrDefault("status", "").toString();
+                RunStatus st = RunSummary.read(runDir).status();
+                recorded = st == null ? null : st.name();
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", summary, e.getMessage());
             }
