@@ -26,6 +26,7 @@ import org.sparselab.models.ModelRegistry;
 import org.sparselab.models.Models;
 import org.sparselab.report.TrainingCurves;
 import org.sparselab.tracking.AtomicFiles;
+import org.sparselab.tracking.CpuInfo;
 import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.Trackers;
 import org.sparselab.tracking.TrackingUri;
@@ -317,6 +318,7 @@ public final class RunPipeline {
         b.data = new RunSummary.DataInfo(data.name(), data.digest(), data.trainSize(), data.evalSize(),
                 data.evalSplit());
         b.provenance = prov;
+        b.cpu = CpuInfo.current();
         b.threads = Runtime.getRuntime().availableProcessors();
     }
 

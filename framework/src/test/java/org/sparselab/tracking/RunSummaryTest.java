@@ -92,4 +92,16 @@ class RunSummaryTest {
         assertEquals(ProcessHandle.current().pid(), j.path("process").path("pid").asLong());
         assertTrue(!j.has("extra") && !j.path("process").has("alive") && !j.path("process").has("local"), j.toString());
     }
+
+    @Test
+    void theCpuIsDescribedByModelAndKernelRelevantExtensionsOnly() {
+        RunSummary.Cpu cpu = CpuInfo.current();
+        assertTrue(cpu.model() != null && !cpu.model().isBlank());
+        assertTrue(cpu.logicalCores() >= 1);
+        assertTrue(CpuInfo.KERNEL_ISA.containsAll(cpu.isa().stream().filter(f -> !f.startsWith("ATEN_")).toList()),
+                cpu.isa().toString());
+        if (System.getProperty("os.arch").equals("amd64")) {
+            assertTrue(cpu.isa().contains("sse4_2"), "every x86-64 CPU this runs on has SSE4.2: " + cpu.isa());
+        }
+    }
 }
