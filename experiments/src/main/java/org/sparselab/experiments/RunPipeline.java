@@ -31,7 +31,9 @@ import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.Trackers;
 import org.sparselab.tracking.TrackingUri;
 import org.sparselab.tracking.WritableDirs;
+import org.sparselab.tracking.RunLock;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.StaleRuns;
 import org.sparselab.tracking.RunStatus;
 import org.sparselab.tracking.RunSummary;
 import org.sparselab.train.Checkpoint;
@@ -46,6 +48,7 @@ import org.sparselab.train.MetricsSink;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
 import org.sparselab.train.TrainLoop;
 import org.sparselab.train.TrainingProgress;
+import org.sparselab.train.TrainingStopped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +132,8 @@ public final class RunPipeline {
 
     /** Continues the run in {@code runDir} from its last checkpoint, with the config stored there. */
     public Outcome resume(Path runDir, TrainingProgress progress, Listener listener) throws IOException {
+        StaleRuns.settle(runDir); // a RUNNING record whose process is gone is KILLED, in the record and in MLflow
+        RunLock.requireFree(runDir);
         Path ckptFile = runDir.resolve(RunRecorder.CHECKPOINT);
         if (!Files.exists(ckptFile)) {
             throw new org.sparselab.config.ConfigException(runDir.toString(), 0, "",
@@ -142,9 +147,10 @@ public final class RunPipeline {
         WritableDirs.require(runDir.toString(), runDir);
         Checkpoint ckpt = Checkpoint.read(ckptFile);
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
-            RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
+            RunRecorder rec = RunRecorder.resume(runDir, lastCompletedEpoch(ckpt));
             listener.started(rec.dir());
-            LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
+            if (ckpt.midEpoch() == null) LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
+            else LOG.info("resuming {} in epoch {} after step {}", runDir, ckpt.epoch(), ckpt.step());
             return execute(cfg, loaded.sha256(), data, rec, ckpt, progress);
         }
     }
@@ -197,7 +203,7 @@ public final class RunPipeline {
                             data.digest(), "sparselab run " + cfg.name());
                     tracking.profile(profile);
                 } else {
-                    tracking.resume(rec.dir(), resume.epoch());
+                    tracking.resume(rec.dir(), lastCompletedEpoch(resume));
                 }
                 String trackedId = tracking.runId();
                 if (trackedId != null) rec.update(b -> b.mlflowRunId = trackedId);
@@ -242,6 +248,16 @@ public final class RunPipeline {
                 tracking.finish(RunStatus.FINISHED, rec.dir(), rec.summary());
                 return new Outcome(rec.dir(), rec.summary(), profile);
             }
+        } catch (TrainingStopped stop) { // SIGTERM: interrupted at a step boundary, resumable, neither failed nor done
+            rec.update(b -> {
+                b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+                b.interrupted = new RunSummary.Interrupted(stop.reason(), stop.phase(), stop.epoch(), stop.step(),
+                        stop.checkpointed());
+            });
+            rec.finish(RunStatus.KILLED, "interrupted: " + stop.getMessage()
+                    + (stop.checkpointed() ? "; resume with ./sparselab resume " + rec.dir() : ""));
+            tracking.finish(RunStatus.KILLED, rec.dir(), rec.summary());
+            throw stop;
         } catch (RuntimeException | IOException | Error e) {
             rec.update(b -> b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0);
             rec.finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -250,6 +266,11 @@ public final class RunPipeline {
         } finally {
             rec.close();
         }
+    }
+
+    /** The last epoch whose metrics rows exist when training continues from {@code c}. */
+    private static int lastCompletedEpoch(Checkpoint c) {
+        return c.midEpoch() == null ? c.epoch() : c.epoch() - 1;
     }
 
     private static ModelProfile profile(Model model, Block block, Shape sample) {

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.sparselab.tracking.ProcessInfo;
+import org.sparselab.tracking.RunLock;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunSummary;
+import org.sparselab.tracking.StaleRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,13 @@ public final class RunIndex {
     /** A run record. */
     public record Run(Path dir, String runId, String status, String startTime, boolean checkpoint,
             ProcessInfo process) {
-        /** RUNNING and its process alive here, or RUNNING on another host (unknowable, so assumed alive). */
+        /**
+         * RUNNING and written now: its lock is held, or its process is alive here, or it runs on another host
+         * (unknowable, so assumed alive).
+         */
         public boolean live() {
-            return status.equals("RUNNING") && process != null && (!process.isLocal() || process.isAlive());
+            return status.equals("RUNNING") && (RunLock.isHeld(dir)
+                    || process != null && (!process.isLocal() || process.isAlive()));
         }
 
         public boolean interrupted() {
@@ -71,11 +77,9 @@ public final class RunIndex {
         if (!Files.isDirectory(experimentDir)) return new RunIndex(byHash);
         try (Stream<Path> dirs = Files.list(experimentDir)) {
             for (Path d : dirs.filter(p -> Files.exists(p.resolve(RunRecorder.SUMMARY))).toList()) {
-                RunSummary s;
-                try {
-                    s = RunSummary.read(d);
-                } catch (IOException e) {
-                    LOG.warn("cannot read {}: {}", d.resolve(RunRecorder.SUMMARY), e.getMessage());
+                RunSummary s = StaleRuns.settle(d); // a dead RUNNING run becomes KILLED here and in MLflow
+                if (s == null) {
+                    LOG.warn("cannot read {}", d.resolve(RunRecorder.SUMMARY));
                     continue;
                 }
                 if (s.configSha256() == null) continue;

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.sparselab.tracking.ConfigParams;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunSummary;
+import org.sparselab.tracking.StaleRuns;
 import org.sparselab.train.EpochMetrics;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -199,6 +200,7 @@ public final class RunTable {
     // ---- run records ----
 
     private static Map<String, Object> recordRow(Path runDir) throws IOException {
+        StaleRuns.settle(runDir); // a run left RUNNING by a process that died is reported (and recorded) KILLED
         RunSummary s = RunSummary.read(runDir);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put(RUN_ID, s.runId());

@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.StopRequest;
 
 /**
  * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
@@ -22,7 +25,12 @@ import org.sparselab.train.EpochMetrics;
  * {@code run.log}.
  *
  * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
- * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
+ * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished. While
+ * a training loop runs, shutdown first asks it ({@link StopRequest}) to checkpoint at its next step boundary and
+ * close the record itself, waiting up to {@value #STOP_GRACE_S} s (below Slurm's default 30 s between SIGTERM and
+ * SIGKILL).
+ *
+ * <p>The directory is locked ({@link RunLock}) for as long as the recorder is open: one writer per run.
  */
 public final class RunRecorder implements AutoCloseable {
     public static final String CONFIG = "config.yaml";
@@ -32,6 +40,7 @@ public final class RunRecorder implements AutoCloseable {
     public static final String CHECKPOINT = "checkpoint.bin";
     public static final String MODEL = "model.params";
     public static final String LOG = "run.log";
+    static final int STOP_GRACE_S = 25;
 
     private final Path dir;
     private final String runId;
@@ -39,19 +48,22 @@ public final class RunRecorder implements AutoCloseable {
     private final BufferedWriter metrics;
     private final BufferedWriter scalars;
     private final Thread shutdownHook;
+    private final RunLock lock;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile RunStatus status = RunStatus.RUNNING;
 
-    private RunRecorder(Path dir, String runId, RunSummary summary, boolean append) throws IOException {
+    private RunRecorder(Path dir, String runId, RunSummary summary, boolean append, RunLock lock) throws IOException {
         this.dir = dir;
         this.runId = runId;
         this.summary = summary;
+        this.lock = lock;
         Path m = dir.resolve(METRICS);
         if (!append || !Files.exists(m)) AtomicFiles.write(m, EpochMetrics.CSV_HEADER + "\n");
         this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Path sc = dir.resolve(SCALARS);
         if (!append || !Files.exists(sc)) AtomicFiles.write(sc, Scalar.CSV_HEADER + "\n");
         this.scalars = Files.newBufferedWriter(sc, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        this.shutdownHook = new Thread(this::markKilled, "sparselab-run-" + runId);
+        this.shutdownHook = new Thread(this::onShutdown, "sparselab-run-" + runId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -61,10 +73,11 @@ public final class RunRecorder implements AutoCloseable {
         String runId = UUID.randomUUID().toString().replace("-", "");
         Path dir = outputDir.resolve(experiment).resolve(runId);
         Files.createDirectories(dir);
+        RunLock lock = RunLock.acquire(dir);
         AtomicFiles.write(dir.resolve(CONFIG), resolvedYaml);
         RunSummary summary = RunSummary.started(runId, runName, experiment, configSha256, Instant.now().toString(),
                 ProcessInfo.current());
-        RunRecorder r = new RunRecorder(dir, runId, summary, false);
+        RunRecorder r = new RunRecorder(dir, runId, summary, false, lock);
         r.writeSummary();
         return r;
     }
@@ -74,6 +87,16 @@ public final class RunRecorder implements AutoCloseable {
      * (written by the interrupted attempt after its last checkpoint) are dropped, the status is RUNNING again.
      */
     public static RunRecorder resume(Path runDir, int lastEpoch) throws IOException {
+        RunLock lock = RunLock.acquire(runDir);
+        try {
+            return reopen(runDir, lastEpoch, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static RunRecorder reopen(Path runDir, int lastEpoch, RunLock lock) throws IOException {
         RunSummary old = RunSummary.read(runDir);
         List<String> kept = new ArrayList<>();
         kept.add(EpochMetrics.CSV_HEADER);
@@ -90,9 +113,10 @@ public final class RunRecorder implements AutoCloseable {
             b.error = null;
             b.endTime = null;
             b.resumedFromEpoch = lastEpoch;
+            b.interrupted = null;
             b.process = ProcessInfo.current();
         });
-        RunRecorder r = new RunRecorder(runDir, summary.runId(), summary, true);
+        RunRecorder r = new RunRecorder(runDir, summary.runId(), summary, true, lock);
         r.writeSummary();
         return r;
     }
@@ -197,7 +221,26 @@ public final class RunRecorder implements AutoCloseable {
             scalars.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            lock.close();
+            closed.countDown();
         }
+    }
+
+    /**
+     * JVM shutdown while the run is open: a running training loop is asked to stop at its next step boundary, with a
+     * checkpoint, and to close the record itself; whatever is still open after the grace period is marked KILLED.
+     */
+    private void onShutdown() {
+        if (StopRequest.listening()) {
+            StopRequest.request("SIGTERM or Ctrl-C");
+            try {
+                closed.await(STOP_GRACE_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        markKilled();
     }
 
     private void markKilled() {

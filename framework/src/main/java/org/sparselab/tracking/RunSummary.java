@@ -42,6 +42,7 @@ public record RunSummary(
         String runName,
         String experiment,
         RunStatus status,
+        Interrupted interrupted,
         String configSha256,
         String startTime,
         String endTime,
@@ -219,6 +220,12 @@ public record RunSummary(
 
     // ---- parts ----
 
+    /**
+     * Why and where a stop request (SIGTERM, Ctrl-C, the sweep that started the run going away) ended the run: the
+     * phase, epoch and optimizer steps of the checkpoint written then (none when the run keeps no checkpoints).
+     */
+    public record Interrupted(String reason, String phase, Integer epoch, Long step, Boolean checkpoint) {}
+
     /** Params and MACs of a model: dense, and effective (masked weights and the MACs they feed not counted). */
     public record Cost(Long params, Long effectiveParams, Long macs, Long effectiveMacs) {
         public static Cost of(ModelProfile p) {
@@ -281,6 +288,7 @@ public record RunSummary(
         public String runName;
         public String experiment;
         public RunStatus status;
+        public Interrupted interrupted;
         public String configSha256;
         public String startTime;
         public String endTime;
@@ -314,6 +322,7 @@ public record RunSummary(
             runName = s.runName;
             experiment = s.experiment;
             status = s.status;
+            interrupted = s.interrupted;
             configSha256 = s.configSha256;
             startTime = s.startTime;
             endTime = s.endTime;
@@ -377,10 +386,10 @@ public record RunSummary(
         }
 
         RunSummary build() {
-            return new RunSummary(SCHEMA_VERSION, runId, runName, experiment, status, configSha256, startTime,
-                    endTime, error, resumedFromEpoch, process, seed, device, method, model, data, provenance, cpu,
-                    threads, mlflowRunId, epochs, steps, best, finalMetrics, test, finalModel, latency, deployed,
-                    durationS, extra);
+            return new RunSummary(SCHEMA_VERSION, runId, runName, experiment, status, interrupted, configSha256,
+                    startTime, endTime, error, resumedFromEpoch, process, seed, device, method, model, data,
+                    provenance, cpu, threads, mlflowRunId, epochs, steps, best, finalMetrics, test, finalModel, latency,
+                    deployed, durationS, extra);
         }
     }
 }
