@@ -24,7 +24,7 @@ import org.sparselab.config.YamlWriter;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.MetricPoint;
-import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
 import org.sparselab.tracking.RunStatus;
 import org.sparselab.tracking.Tracker;
 import org.sparselab.tracking.Trackers;
@@ -344,8 +344,8 @@ public final class SweepRunner {
         if (run != null) {
             runDir = run.dir().toAbsolutePath().toString();
             runId = run.runId();
-            Object s = RunRecorder.readSummary(run.dir()).get("status");
-            status = s == null ? "FAILED" : s.toString();
+            RunStatus s = RunSummary.read(run.dir()).status();
+            status = s == null ? "FAILED" : s.name();
         }
         String error = code == 0 && status.equals("FINISHED") ? null : lastLine(log, logStart, code);
         if (code != 0 && status.equals("RUNNING")) {

@@ -24,6 +24,7 @@ import org.sparselab.data.DataEnvironment;
 import org.sparselab.tracking.FakeMlflowServer;
 import org.sparselab.tracking.MetricPoint;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunStatus;
 import org.sparselab.tracking.Spool;
 import org.sparselab.train.EpochMetrics;
 import org.sparselab.train.TrainingDivergedException;
@@ -252,7 +253,7 @@ class RunPipelineTest {
         assertThrows(IllegalStateException.class, () -> run(config(TWO_PHASES), crash, holder));
         assertEquals("FAILED", RunRecorder.readSummary(holder[0]).get("status"));
         RunPipeline.Outcome resumed = pipeline.resume(holder[0], TrainingProgress.NONE, new RunPipeline.Listener() {});
-        assertEquals("FINISHED", resumed.summary().get("status"));
+        assertEquals(RunStatus.FINISHED, resumed.summary().status());
         assertEquals(withoutTimes(uninterrupted), withoutTimes(RunRecorder.readMetrics(holder[0])));
     }
 

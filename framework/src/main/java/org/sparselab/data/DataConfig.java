@@ -66,6 +66,7 @@ public record DataConfig(
         if (numClasses != null) {
             if (numClasses < 2) throw ConfigException.expected("num_classes", "an integer >= 2", numClasses);
         }
+        checkShape(name, mean, std, imageSize, numClasses, synthetic);
         if (name.equals("imagefolder") && root == null) {
             throw new ConfigException("root", "imagefolder needs data.root: a directory with train/<class>/ and "
                     + "val/<class>/ (or Tiny ImageNet's val/images + val_annotations.txt)");
@@ -73,10 +74,50 @@ public record DataConfig(
         Check.nonNegative("workers", workers);
     }
 
+    /**
+     * The shape of the images and labels this config will load, known without the data: channels and image size
+     * from the manifest (or the keys that set them), classes likewise (null for an image folder that detects them).
+     */
+    public Shape expectedShape() {
+        Manifest m = Manifest.forName(name);
+        int channels = name.equals("synthetic") ? synthetic.channels() : m.channels();
+        return new Shape(channels, imageSize != null ? imageSize : m.imageSize(),
+                numClasses != null ? numClasses : m.numClasses());
+    }
+
+    /** Image channels, height = width, and classes (null when only the data can tell). */
+    public record Shape(int channels, int imageSize, Integer numClasses) {}
+
     /** A config with every optional key at its default, for tests and tools. */
     public static DataConfig of(String name) {
         return new DataConfig(name, null, 128, 256, 0, null, null, Augment.NONE, true, null, null, null, null,
                 Synthetic.DEFAULT, true, 1);
+    }
+
+    /**
+     * Values that must match the dataset's shape: one normalisation statistic per channel (or one for all), and no
+     * image size or class count for a dataset whose files fix them (those keys would be ignored).
+     */
+    private static void checkShape(String name, List<Double> mean, List<Double> std, Integer imageSize,
+            Integer numClasses, Synthetic synthetic) {
+        Manifest m = Manifest.forName(name);
+        int channels = name.equals("synthetic") ? synthetic.channels() : m.channels();
+        for (String key : List.of("mean", "std")) {
+            List<Double> v = key.equals("mean") ? mean : std;
+            if (v == null || v.size() == 1 || v.size() == channels) continue;
+            String expected = channels == 1 ? "1 value (" + name + " images have 1 channel)"
+                    : "1 value or " + channels + " (one per channel of " + name + ")";
+            throw new ConfigException(key, "expected " + expected + ", found " + v.size() + " values " + v);
+        }
+        boolean fixedShape = !name.equals("synthetic") && !name.equals("imagefolder");
+        if (fixedShape && imageSize != null && imageSize != m.imageSize()) {
+            throw new ConfigException("image_size", name + " images are " + m.imageSize() + "×" + m.imageSize()
+                    + ", found " + imageSize + "; remove the key (it sets the size of imagefolder and synthetic data)");
+        }
+        if (fixedShape && numClasses != null && m.numClasses() != null && !numClasses.equals(m.numClasses())) {
+            throw new ConfigException("num_classes", name + " has " + m.numClasses() + " classes, found " + numClasses
+                    + "; remove the key (it sets the classes of imagefolder and synthetic data)");
+        }
     }
 
     private static List<Double> checkStats(String key, List<Double> values, boolean positive) {

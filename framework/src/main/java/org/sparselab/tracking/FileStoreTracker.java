@@ -284,6 +284,30 @@ public final class FileStoreTracker extends SanitizingTracker {
         }
     }
 
+    /**
+     * Ends a run of the store at {@code root} that still says RUNNING with {@code status} (a run whose process died
+     * without ending it). Returns false when the store has no run {@code runId}.
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean endRun(Path root, String runId, RunStatus status, long endTimeMs) throws IOException {
+        Path store = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(store)) return false;
+        try (DirectoryStream<Path> exps = Files.newDirectoryStream(store, Files::isDirectory)) {
+            for (Path exp : exps) {
+                Path meta = exp.resolve(runId).resolve("meta.yaml");
+                if (!Files.exists(meta)) continue;
+                Map<String, Object> m = new LinkedHashMap<>(YAML.readValue(meta.toFile(), LinkedHashMap.class));
+                if (Integer.valueOf(MlflowNames.statusCode(RunStatus.RUNNING)).equals(m.get("status"))) {
+                    m.put("status", MlflowNames.statusCode(status));
+                    m.put("end_time", endTimeMs);
+                    AtomicFiles.write(meta, yaml(m));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void writeRunMeta() throws IOException {
         AtomicFiles.write(runDir.resolve("meta.yaml"), yaml(runMeta));
     }

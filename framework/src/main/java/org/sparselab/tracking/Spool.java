@@ -99,6 +99,13 @@ public final class Spool {
         }
     }
 
+    /** Appends a finish event with {@code status} after the last spooled event ({@code by}: who decided it). */
+    static void appendFinish(Path runDir, RunStatus status, long endTimeMs, String by) {
+        long maxSeq = read(runDir).stream().mapToLong(e -> e.path("seq").asLong()).max().orElse(0);
+        append(runDir, JSON.createObjectNode().put("seq", maxSeq + 1).put("type", "finish").put("status", status.name())
+                .put("end_time", endTimeMs).put("by", by));
+    }
+
     static void append(Path runDir, ObjectNode event) {
         try {
             Files.createDirectories(runDir);
@@ -194,6 +201,7 @@ public final class Spool {
     }
 
     private static SyncResult syncRun(Path runDir, Map<String, String> env, Duration timeout) {
+        StaleRuns.settle(runDir); // a record left RUNNING by a dead process says KILLED before anything is sent
         List<ObjectNode> events = read(runDir);
         Ack ack = Ack.read(runDir);
         ObjectNode start = events.stream().filter(e -> e.path("type").asText().equals("start")).findFirst()
@@ -256,7 +264,8 @@ public final class Spool {
         Path summary = runDir.resolve(RunRecorder.SUMMARY);
         if (Files.exists(summary)) {
             try {
-                recorded = RunRecorder.readSummary(runDir).getOrDefault("status", "").toString();
+                RunStatus st = RunSummary.read(runDir).status();
+                recorded = st == null ? null : st.name();
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", summary, e.getMessage());
             }

@@ -18,21 +18,13 @@ public final class Trackers {
     }
 
     public static Tracker open(String uri, Path runDir, java.util.Map<String, String> env) {
-        if (uri == null || uri.isBlank()) throw new ConfigException("tracking.uri", "must not be blank");
-        String u = uri.trim();
-        String lower = u.toLowerCase(Locale.ROOT);
-        if (lower.equals("none")) return new NoopTracker();
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new SpooledTracker(runDir, u, env, policy(env));
-        }
-        if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
-        int colon = u.indexOf(':');
-        // A scheme is letters before ':' (longer than one, so Windows drive letters stay paths).
-        if (colon > 1 && u.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-            throw new ConfigException("tracking.uri", "unsupported scheme '" + u.substring(0, colon)
-                    + "' (expected none, file:<path>, a path, http:// or https://)");
-        }
-        return new FileStoreTracker(Path.of(u));
+        return open(TrackingUri.parse(uri), runDir, env);
+    }
+
+    public static Tracker open(TrackingUri uri, Path runDir, java.util.Map<String, String> env) {
+        if (uri instanceof TrackingUri.FileStore f) return new FileStoreTracker(f.root());
+        if (uri instanceof TrackingUri.Server s) return new SpooledTracker(runDir, s.base(), env, policy(env));
+        return new NoopTracker();
     }
 
     /**

@@ -10,10 +10,18 @@ public record TrackingConfig(
         @Doc("MLflow tracking URI: file:<path> or a plain path (local MLflow file store), http(s)://host:port "
                 + "(MLflow server), or none.")
         @Default("file:./mlruns") String uri,
-        @Doc("MLflow experiment name; defaults to the config's name.") @Default("null") String experiment,
+        @Doc("MLflow experiment name, also the run-record folder under output.dir ([A-Za-z0-9_.-]+); defaults to "
+                + "the config's name.") @Default("null") String experiment,
         @Doc("MLflow run id of a parent run (set by sweeps: the run is logged as its child, mlflow.parentRunId).")
         @Default("null") String parentRunId) {
     public TrackingConfig {
         Check.notBlank("uri", uri);
+        TrackingUri.parse("uri", uri); // bad text is refused here, before anything runs
+        if (experiment != null) Check.pathSegment("experiment", experiment);
+    }
+
+    /** {@link #uri} parsed: none, a file store or a server. */
+    public TrackingUri target() {
+        return TrackingUri.parse("uri", uri);
     }
 }

@@ -41,7 +41,7 @@ class SscModelsTest {
     void buildsTrainsAndCostsLess(String arch, String yaml) {
         Method ssc = new Ssc(SscConfigs.parse(yaml));
         Block net = Models.defaults().create(arch, ssc.modelContext(3, 32, 10));
-        ssc.checkBuilt(net);
+        ssc.checkBuilt(net, org.sparselab.methods.RunInfo.inference(new Shape(1, 3, 32, 32)));
         try (NDManager m = NDManager.newBaseManager()) {
             Shape in = new Shape(2, 3, 32, 32);
             net.initialize(m, DataType.FLOAT32, in);
