@@ -92,7 +92,19 @@ public final class RunPipeline {
      * {@code --print-config} and for every point of a sweep.
      */
     public void validate(ExperimentConfig cfg) {
-        validateModel(cfg);
+        validate(cfg, false);
+    }
+
+    /**
+     * {@link #validate} for a sweep's points, checked before any of them runs: what an earlier point produces (a dense
+     * run a pruning point starts from, found by name and seed) need not exist yet; the point checks it when it runs.
+     */
+    public void validatePlanned(ExperimentConfig cfg) {
+        validate(cfg, true);
+    }
+
+    private void validate(ExperimentConfig cfg, boolean planning) {
+        validateModel(cfg, planning);
         WritableDirs.require("output.dir", projectDir.resolve(cfg.output().dir()).resolve(cfg.experimentName()));
         if (cfg.tracking().target() instanceof TrackingUri.FileStore store) {
             WritableDirs.require("tracking.uri", store.root());
@@ -101,6 +113,10 @@ public final class RunPipeline {
 
     /** The registry checks of {@link #validate} alone (for commands that write nothing, such as profile). */
     public void validateModel(ExperimentConfig cfg) {
+        validateModel(cfg, false);
+    }
+
+    private void validateModel(ExperimentConfig cfg, boolean planning) {
         models.check(ModelRegistry.KEY, cfg.model().arch());
         List<String> phaseNames = cfg.train().resolve(cfg.data().batchSize()).stream().map(ResolvedPhase::name).toList();
         for (String needed : cfg.method().requiredPhases()) {
@@ -122,7 +138,7 @@ public final class RunPipeline {
         Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
         for (ResolvedPhase p : cfg.train().resolve(cfg.data().batchSize())) phaseEpochs.put(p.name(), p.epochs());
         method.checkBuilt(built, new RunInfo(new Shape(1, shape.channels(), shape.imageSize(), shape.imageSize()),
-                phaseEpochs, cfg.seed()));
+                phaseEpochs, cfg.seed(), planning));
     }
 
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)

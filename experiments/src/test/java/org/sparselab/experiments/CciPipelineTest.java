@@ -122,7 +122,7 @@ class CciPipelineTest {
         assertEquals(4.0, ((Number) cycles.get("speedup_vs_dense")).doubleValue(), 1e-9, "k = 1 of g = 4: 4× fewer");
         assertEquals(1.0, ((Number) cycles.get("utilisation")).doubleValue(), 1e-9, "no load imbalance");
         List<RunRecorder.Scalar> scalars = RunRecorder.readScalars(whole);
-        assertTrue(scalars.stream().anyMatch(x -> x.name().equals("cci.cycles")), "cycle model as a metric");
+        assertTrue(scalars.stream().anyMatch(x -> x.name().equals("cycle_model.cycles")), "cycle model as a metric");
         double last = scalars.stream().filter(x -> x.name().equals("cci.density")).reduce((a, b) -> b).orElseThrow()
                 .value();
         assertEquals(0.25, last, 1e-12);

@@ -10,10 +10,16 @@ import java.util.Map;
  * @param inputShape one sample's input, (1, C, H, W)
  * @param phaseEpochs the training phases in order, name → epochs (empty when the model is only loaded)
  * @param seed the run's root seed; derive per-consumer seeds with {@link org.sparselab.config.Seeds#derive}
+ * @param planning true when a sweep checks its points before running any: what earlier points will produce (a dense
+ *     run a later point starts from) may not exist yet
  */
-public record RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed) {
+public record RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed, boolean planning) {
     public RunInfo {
         phaseEpochs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phaseEpochs));
+    }
+
+    public RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed) {
+        this(inputShape, phaseEpochs, seed, false);
     }
 
     /** For a model that is built to be evaluated or exported, not trained. */

@@ -32,7 +32,9 @@ public record CompareClaim(
         @Doc("none, params or macs: the pair must have equal effective params (or MACs), within cost_tolerance.")
         @Default("none") String equalCost,
         @Doc("Largest relative difference of the costs that still counts as equal (0.02 = 2 %).") @Default("0.02")
-        double costTolerance) implements ClaimConfig {
+        double costTolerance,
+        @Doc("The run-table column compared instead of top-1 (e.g. metrics.cycle_model.cycles); margin is then in "
+                + "its units.") @Default("null") String metric) implements ClaimConfig {
 
     public static final String AT_LEAST = "at_least";
     public static final String AT_MOST = "at_most";
@@ -67,8 +69,11 @@ public record CompareClaim(
             RunGroups.Group gb = partners.get(0);
             String cost = costMismatch(ga, gb);
             if (cost != null) return Verdict.missing(text, cost);
-            Stats sa = ga.accuracyPct();
-            Stats sb = gb.accuracyPct();
+            Stats sa = metric == null ? ga.accuracyPct() : ga.stats(metric);
+            Stats sb = metric == null ? gb.accuracyPct() : gb.stats(metric);
+            if (metric != null && (!Double.isFinite(sa.mean()) || !Double.isFinite(sb.mean()))) {
+                return Verdict.missing(text, "no " + metric + " in the runs of " + ga.label() + " or " + gb.label());
+            }
             Stats.Difference d = sa.minus(sb);
             Stats.Interval ci = d.interval(Verdict.CONFIDENCE);
             Verdict.Result r = direction.equals(AT_LEAST) ? Verdict.Part.atLeast(ci, -margin)
@@ -78,7 +83,7 @@ public record CompareClaim(
         }
         String need = direction.equals(AT_LEAST) ? "Δ ≥ " + Format.signed(0.0 - margin, 1)
                 : "Δ ≤ " + Format.signed(margin, 1);
-        return Verdict.combine(text, parts, "", "; ", "; needs " + need + " pt");
+        return Verdict.combine(text, parts, "", "; ", "; needs " + need + (metric == null ? " pt" : " (" + metric + ")"));
     }
 
     private boolean paired(RunGroups groups, RunGroups.Group x, RunGroups.Group y) {

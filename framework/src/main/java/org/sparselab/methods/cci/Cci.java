@@ -134,7 +134,8 @@ public final class Cci implements Method {
                     + cfg.layers() + (masks.exemptions().isEmpty() ? "" : "; exempt: " + masks.exemptions())
                     + (cfg.name().equals("cci") ? "; choose a group_size dividing the layers' input channels" : ""));
         }
-        if (cfg.initFrom() != null) {
+        // A sweep checks all points first: the dense run a point starts from may be an earlier point of it.
+        if (cfg.initFrom() != null && !(info.planning() && cfg.initFromName() != null)) {
             DenseStart.find("method.init_from", cfg.initFrom(), cfg.initFromName(), info.seed())
                     .checkMatches("method.init_from", model, info);
         }
@@ -372,10 +373,10 @@ public final class Cci implements Method {
             @SuppressWarnings("unchecked")
             Map<String, Object> model = (Map<String, Object>) CciExport.report(layers, cfg, masks::positions,
                     format()).get("cycle_model");
-            s.put(cfg.name() + ".cycles", ((Number) model.get("cycles")).doubleValue());
-            s.put(cfg.name() + ".dense_cycles", ((Number) model.get("dense_cycles")).doubleValue());
-            s.put(cfg.name() + ".utilisation", ((Number) model.get("utilisation")).doubleValue());
-            s.put(cfg.name() + ".weight_bits", ((Number) model.get("weight_bits")).doubleValue());
+            s.put("cycle_model.cycles", ((Number) model.get("cycles")).doubleValue());
+            s.put("cycle_model.dense_cycles", ((Number) model.get("dense_cycles")).doubleValue());
+            s.put("cycle_model.utilisation", ((Number) model.get("utilisation")).doubleValue());
+            s.put("cycle_model.weight_bits", ((Number) model.get("weight_bits")).doubleValue());
         }
         float[][] now = new float[layers.size()][];
         for (int i = 0; i < layers.size(); i++) now[i] = layers.get(i).mask().getArray().toFloatArray();

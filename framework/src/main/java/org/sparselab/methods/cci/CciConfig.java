@@ -48,7 +48,8 @@ public record CciConfig(
         @Doc("A dense run to start from: its run directory, or a directory of runs searched for the FINISHED run "
                 + "named init_from_name with this run's seed; null: from this run's own initialisation.")
                 @Default("null") String initFrom,
-        @Doc("With init_from a directory of runs: the config name of the dense run.") @Default("null")
+        @Doc("With init_from a directory of runs: the config name of the dense run (a sweep point of it, named "
+                + "<name>-<values>, matches too; the seed picks the point).") @Default("null")
                 String initFromName,
         @Doc("b: bits per stored weight value in the storage and cycle models (8, 16, 32).") @Default("8")
                 int valueBits,

@@ -79,7 +79,9 @@ public final class DenseStart {
             for (Path summary : s.filter(p -> p.getFileName().toString().equals("summary.json")).toList()) {
                 JsonNode n = JSON.readTree(summary.toFile());
                 String runName = n.path("run_name").asText(n.path("name").asText(""));
-                if (n.path("status").asText().equals("FINISHED") && runName.equals(name)
+                // A sweep names its points <name>-<values>: the seed tells them apart.
+                boolean named = runName.equals(name) || runName.startsWith(name + "-");
+                if (n.path("status").asText().equals("FINISHED") && named
                         && n.path("seed").asLong(Long.MIN_VALUE) == seed) {
                     found.add(summary.getParent());
                 }
