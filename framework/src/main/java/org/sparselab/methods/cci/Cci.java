@@ -134,6 +134,23 @@ public final class Cci implements Method {
                     + cfg.layers() + (masks.exemptions().isEmpty() ? "" : "; exempt: " + masks.exemptions())
                     + (cfg.name().equals("cci") ? "; choose a group_size dividing the layers' input channels" : ""));
         }
+        int phase = info.phaseEpochs().getOrDefault(cfg.prunePhase(), 0);
+        double rampEnd = cfg.rampStartEpoch() + (cfg.rampEpochs() != null ? cfg.rampEpochs() : 0);
+        if (!info.phaseEpochs().isEmpty() && (cfg.rampStartEpoch() >= phase || rampEnd > phase + 1e-9)) {
+            throw new ConfigException("method.ramp_epochs", "the density ramp (start " + cfg.rampStartEpoch()
+                    + ", length " + (cfg.rampEpochs() == null ? "rest of the phase" : cfg.rampEpochs())
+                    + " epochs) does not end inside the " + phase + "-epoch phase '" + cfg.prunePhase()
+                    + "': the mask would never reach k/g before the fine-tune; shorten the ramp or lengthen the phase");
+        }
+        if (cfg.densitySchedule().equals("halving")) {
+            int stages = 0;
+            for (int k = cfg.groupSize() >> 1; k > cfg.keepPerGroup(); k >>= 1) stages++;
+            if (cfg.rampStartEpoch() + stages * cfg.stageEpochs() > phase + 1e-9 && !info.phaseEpochs().isEmpty()) {
+                throw new ConfigException("method.stage_epochs", "halving from " + cfg.groupSize() + " to "
+                        + cfg.keepPerGroup() + " reaches k after " + stages + " stages of " + cfg.stageEpochs()
+                        + " epochs, more than the " + phase + "-epoch phase '" + cfg.prunePhase() + "'");
+            }
+        }
         // A sweep checks all points first: the dense run a point starts from may be an earlier point of it.
         if (cfg.initFrom() != null && !(info.planning() && cfg.initFromName() != null)) {
             DenseStart.find("method.init_from", cfg.initFrom(), cfg.initFromName(), info.seed())
