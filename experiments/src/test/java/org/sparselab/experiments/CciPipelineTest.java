@@ -192,6 +192,8 @@ class CciPipelineTest {
         assertTrue(k.getMessage().contains("keep_per_group"), k.getMessage());
         var g = assertThrows(ConfigException.class, () -> run(config("bad", "{name: cci, group_size: 48}", 1)));
         assertEquals("method.layers", g.keyPath());
+        var ramp = assertThrows(ConfigException.class, () -> run(config("bad", "{name: cci, ramp_epochs: 3}", 1)));
+        assertEquals("method.ramp_epochs", ramp.keyPath(), "a ramp that ends after its phase never reaches k/g");
     }
 
     private static List<String> withoutTimes(List<EpochMetrics> rows) {
