@@ -136,7 +136,7 @@ public final class RunPipeline {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
             ModelContext ctx = new ModelContext(data.channels(), data.imageSize(), data.numClasses(),
-                    method.convFactory(), method.shuffleFactory());
+                    method.convFactory(), method.shuffleFactory(), cfg.model().classifierInit());
             Block block = models.create(cfg.model().arch(), ctx);
             try (Model model = Model.newInstance(cfg.name(), devices[0])) {
                 model.setBlock(block);
@@ -202,8 +202,7 @@ public final class RunPipeline {
                 rec.put("final_model", profileMap(trained));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
                 Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
-                        new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
-                                ctx.shuffles())));
+                        ctx.withFactories(factory, ctx.shuffles())));
                 List<Block> timed = deployed == block ? List.of(block) : List.of(block, deployed);
                 List<Map<String, Object>> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
                 if (!latency.isEmpty()) rec.put("latency", latency.get(0));

@@ -2,10 +2,8 @@ package org.sparselab.models;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.initializer.Initializer;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.Init;
 import org.sparselab.nn.LinearBlock;
 
 /**
@@ -60,7 +58,7 @@ final class MobileNetV2 {
             }
         }
         net.add(Layers.convBnRelu6(ctx, ConvSpec.of("head", Role.HEAD, in, HEAD_CHANNELS, 1, 1, 1)));
-        LinearBlock fc = new LinearBlock("fc", HEAD_CHANNELS, ctx.numClasses(), Init.normal(0.01f), Initializer.ZEROS);
+        LinearBlock fc = ctx.classifier(HEAD_CHANNELS, ClassifierInit.NORMAL_0_01);
         return net.add(Layers.classifier(DROPOUT, fc));
     }
 

@@ -9,8 +9,10 @@ import org.sparselab.nn.ShuffleFactory;
  * @param inChannels image channels (1 for Fashion-MNIST, 3 for CIFAR/ImageNet)
  * @param imageSize input height = width in pixels (28, 32, 64, 224, …)
  * @param numClasses classifier outputs
+ * @param classifierInit how the classifier is initialised ({@link ClassifierInit#AUTO}: the architecture's reference)
  */
-public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles) {
+public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles,
+        ClassifierInit classifierInit) {
     /** Largest image size that counts as "small" (Fashion-MNIST 28, CIFAR 32, Tiny-ImageNet 64). */
     public static final int SMALL_INPUT_MAX = 64;
 
@@ -19,6 +21,22 @@ public record ModelContext(int inChannels, int imageSize, int numClasses, ConvFa
             throw new IllegalArgumentException("invalid model input: " + inChannels + "×" + imageSize + "×"
                     + imageSize + ", " + numClasses + " classes");
         }
+        if (classifierInit == null) classifierInit = ClassifierInit.AUTO;
+    }
+
+    /** A context whose classifier gets the architecture's reference initialisation. */
+    public ModelContext(int inChannels, int imageSize, int numClasses, ConvFactory convs, ShuffleFactory shuffles) {
+        this(inChannels, imageSize, numClasses, convs, shuffles, ClassifierInit.AUTO);
+    }
+
+    /** This context with other factories (an export rebuilding the architecture). */
+    public ModelContext withFactories(ConvFactory newConvs, ShuffleFactory newShuffles) {
+        return new ModelContext(inChannels, imageSize, numClasses, newConvs, newShuffles, classifierInit);
+    }
+
+    /** The classifier {@code fc} ({@code in → numClasses}), initialised as configured or by {@code reference}. */
+    public org.sparselab.nn.LinearBlock classifier(int in, ClassifierInit reference) {
+        return ClassifierInit.classifier(classifierInit, reference, in, numClasses);
     }
 
     public static ModelContext dense(int inChannels, int imageSize, int numClasses) {
