@@ -44,7 +44,8 @@ public record DynShuffleConfig(
         @Doc("Shuffle points that get the module: [all], or path prefixes such as stage3 or stage2.block1; the "
                 + "others keep the fixed shuffle.") @Default("[all]") List<String> placement,
         @Doc("Generator FC1 width: auto = max(n1 + n2, 8) in the compact layout (sized from the factors: one unit per "
-                + "factor row), max(C/4, 16) in group_blocks; or a positive integer.") @Default("auto") String hiddenWidth,
+                + "factor row), max(C/4, 16) in group_blocks; or a positive integer.")
+                @Default("auto") String hiddenWidth,
         @Doc("BatchNorm after the generator's FC1.") @Default("false") boolean generatorBatchNorm,
         @Doc("κ: FC2's bias starts as κ·vec(I), so every factor starts near the identity (= ShuffleNet's shuffle).")
                 @Default("4.0") double identityInitScale,

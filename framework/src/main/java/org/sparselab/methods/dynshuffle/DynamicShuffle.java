@@ -25,8 +25,9 @@ import org.sparselab.nn.LayerTrace;
 /**
  * Dynamic shuffle (spec §2.10): a generator GAP → FC1 → (BN) → ReLU → FC2 makes, per sample, Kronecker factors A
  * (n1×n1) and B (n2×n2) for each block (compact layout: one small generator shared by the blocks, applied to each
- * block's pooled channels; group_blocks: one generator from all pooled channels to every block's factors); {@code y = S_cross · blockdiag_b(A_b ⊗ B_b) · x}, applied as two small
- * batched matmuls ({@link FactoredPermutation}). Optionally static-dynamic (§2.9): a learnable static matrix added
+ * block's pooled channels; group_blocks: one generator from all pooled channels to every block's factors);
+ * {@code y = S_cross · blockdiag_b(A_b ⊗ B_b) · x}, applied as two small batched matmuls ({@link
+ * FactoredPermutation}). Optionally static-dynamic (§2.9): a learnable static matrix added
  * to the dynamic one.
  *
  * <p>Training: row softmax with temperature τ; the soft factors' orthogonality term is kept for the method's extra

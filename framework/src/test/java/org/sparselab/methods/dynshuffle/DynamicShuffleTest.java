@@ -281,7 +281,8 @@ class DynamicShuffleTest {
         var models = Models.defaults();
         for (String name : models.names()) {
             if (!name.startsWith("shufflenet")) continue;
-            Block net = models.create(name, new ModelContext(3, 224, 1000, ConvFactory.dense(), method.shuffleFactory()));
+            Block net = models.create(name, new ModelContext(3, 224, 1000, ConvFactory.dense(),
+                    method.shuffleFactory()));
             List<DynamicShuffle> layers = new ArrayList<>();
             collect(net, layers);
             for (DynamicShuffle d : layers) {
