@@ -99,6 +99,11 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** A path as the page names it: relative to the working directory when under it (no machine's directories). */
+    private static String shown(Path p) {
+        return new StudyReport.Context("", List.of()).relative(p.toAbsolutePath().normalize().toString());
+    }
+
     @Override
     public Integer call() throws Exception {
         if (dir == null && mlflow == null) throw new ConfigException("DIR", "give a results directory or --mlflow URI");
@@ -110,14 +115,14 @@ final class ReportCommand implements Callable<Integer> {
             if (!Files.isDirectory(store)) throw new ConfigException(mlflow, "no such MLflow file store");
             runs = RunTable.fromMlflowStore(store, experiment);
             output = out != null ? out : Path.of("results", "report");
-            source = "MLflow store " + store + (experiment == null ? "" : ", experiment " + experiment);
+            source = "MLflow store " + shown(store) + (experiment == null ? "" : ", experiment " + experiment);
         } else {
             if (!Files.isDirectory(dir)) throw new ConfigException(dir.toString(), "no such directory");
             SweepManifest.Data manifest = SweepManifest.read(dir);
             runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest, dir))
                     : RunTable.fromRecords(dir);
             output = out != null ? out : dir.resolve("report");
-            source = manifest != null ? "sweep " + manifest.sweep() + " (" + dir + ")" : dir.toString();
+            source = manifest != null ? "sweep " + manifest.sweep() + " (" + shown(dir) + ")" : shown(dir);
         }
         if (runs.size() == 0) {
             throw new ConfigException(mlflow != null ? mlflow : dir.toString(),

@@ -189,7 +189,8 @@ public final class RunPipeline {
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
-            ModelContext ctx = method.modelContext(data.channels(), data.imageSize(), data.numClasses());
+            ModelContext ctx = method.modelContext(data.channels(), data.imageSize(), data.numClasses())
+                    .withClassifierInit(cfg.model().classifierInit());
             Block block = models.create(cfg.model().arch(), ctx);
             try (Model model = Model.newInstance(cfg.name(), devices[0])) {
                 model.setBlock(block);
@@ -262,8 +263,7 @@ public final class RunPipeline {
                 rec.update(b -> b.finalModel = RunSummary.Cost.of(trained));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
                 Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
-                        new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
-                                ctx.shuffles(), ctx.linears())));
+                        ctx.withFactories(factory, ctx.shuffles())));
                 List<Block> timed = deployed == block ? List.of(block) : List.of(block, deployed);
                 List<RunSummary.Latency> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
                 if (!latency.isEmpty()) rec.update(b -> b.latency = latency.get(0));

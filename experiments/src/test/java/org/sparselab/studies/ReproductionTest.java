@@ -72,12 +72,12 @@ class ReproductionTest {
         assertEquals(List.of("resnet32", "resnet20", "resnet20"), cmp.stringColumn("method").asList());
         assertEquals(List.of(2, 2, 2), cmp.intColumn("n").asList());
         int lr01 = cmp.stringColumn("variant").indexOf("lr=0.1");
-        double delta = cmp.doubleColumn("delta_top1_pt").getDouble(lr01);
-        double expected = cmp.doubleColumn("top1_mean_pct").getDouble(lr01) - cmp.doubleColumn("top1_mean_pct")
+        double delta = cmp.numberColumn("delta_top1_pt").getDouble(lr01);
+        double expected = cmp.numberColumn("top1_mean_pct").getDouble(lr01) - cmp.numberColumn("top1_mean_pct")
                 .getDouble(0);
         assertEquals(expected, delta, 1e-9, "Δ is the difference of the means");
-        assertEquals(cmp.doubleColumn("top1_mean_pct").getDouble(0) - 60.0,
-                cmp.doubleColumn("diff_vs_paper_pt").getDouble(0), 1e-9, "ours − paper");
+        assertEquals(cmp.numberColumn("top1_mean_pct").getDouble(0) - 60.0,
+                cmp.numberColumn("diff_vs_paper_pt").getDouble(0), 1e-9, "ours − paper");
 
         // Each verdict as the 95 % Welch interval of the difference of the tables' means says (2 seeds a side).
         List<Verdict> v = result.report().verdicts();
@@ -85,7 +85,7 @@ class ReproductionTest {
         assertEquals(expected(stats(cmp, lr01).minus(stats(cmp, 0)), -50), v.get(0).result(), v.get(0).detail());
         assertTrue(v.get(0).detail().startsWith(String.format(java.util.Locale.ROOT, "Δ = %+.2f pt, 95 %% CI [",
                 delta)), v.get(0).detail());
-        double factor = cmp.doubleColumn("macs_reduction_x").getDouble(lr01);
+        double factor = cmp.numberColumn("macs_reduction_x").getDouble(lr01);
         assertTrue(factor > 1.5 && factor < 2.0, "resnet32 / resnet20 MACs: " + factor);
         assertEquals(Verdict.Result.YES, v.get(1).result(), v.get(1).detail()); // counts equal over seeds: exact
         Table abl = read(dir.resolve("ablation.csv"));
@@ -107,7 +107,7 @@ class ReproductionTest {
 
     /** Row {@code row}'s top-1 mean, std and n as a table prints them. */
     private static Stats stats(Table t, int row) {
-        return new Stats(t.doubleColumn("top1_mean_pct").getDouble(row), t.doubleColumn("top1_std_pct").getDouble(row),
+        return new Stats(t.numberColumn("top1_mean_pct").getDouble(row), t.numberColumn("top1_std_pct").getDouble(row),
                 t.intColumn("n").getInt(row));
     }
 

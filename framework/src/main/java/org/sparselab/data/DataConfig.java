@@ -25,6 +25,10 @@ public record DataConfig(
                 @Default("null") Integer maxTrainSamples,
         @Doc("Use a seeded subset of this many evaluation/test images (quick runs); unset = all.")
                 @Default("null") Integer maxEvalSamples,
+        @Doc("How max_train_samples / max_eval_samples subsets are drawn: random (a seeded sample of all images) or "
+                + "stratified (seeded, equal counts per class, as the reproduction specs ask: 15,000 = 1,500 per "
+                + "class).")
+                @Default("random") String subset,
         @Doc("Training-time augmentation.") @Default("{}") Augment augment,
         @Doc("Normalise pixels as (x/255 - mean) / std.") @Default("true") boolean normalize,
         @Doc("Per-channel means for normalisation; unset = the dataset's manifest values.") @Default("null")
@@ -46,6 +50,10 @@ public record DataConfig(
     public static final List<String> NAMES =
             List.of("fashion_mnist", "mnist", "cifar10", "cifar100", "imagefolder", "synthetic");
 
+    /** The values of {@code subset}. */
+    public static final String RANDOM = "random";
+    public static final String STRATIFIED = "stratified";
+
     public DataConfig {
         Check.notBlank("name", name);
         Check.oneOf("name", name, NAMES);
@@ -55,6 +63,8 @@ public record DataConfig(
         Check.inHalfOpen("val_split", valSplit, 0, 1);
         if (maxTrainSamples != null) Check.positive("max_train_samples", maxTrainSamples);
         if (maxEvalSamples != null) Check.positive("max_eval_samples", maxEvalSamples);
+        if (subset == null) subset = RANDOM;
+        Check.oneOf("subset", subset, List.of(RANDOM, STRATIFIED));
         if (augment == null) augment = Augment.NONE;
         if (synthetic == null) synthetic = Synthetic.DEFAULT;
         mean = checkStats("mean", mean, false);
@@ -88,6 +98,15 @@ public record DataConfig(
     /** Image channels, height = width, and classes (null when only the data can tell). */
     public record Shape(int channels, int imageSize, Integer numClasses) {}
 
+    /** Every key but {@code subset} (random), as before that key existed; for tests and tools. */
+    public DataConfig(String name, String root, int batchSize, int evalBatchSize, double valSplit,
+            Integer maxTrainSamples, Integer maxEvalSamples, Augment augment, boolean normalize, List<Double> mean,
+            List<Double> std, Integer imageSize, Integer numClasses, Synthetic synthetic, boolean download,
+            int workers) {
+        this(name, root, batchSize, evalBatchSize, valSplit, maxTrainSamples, maxEvalSamples, RANDOM, augment,
+                normalize, mean, std, imageSize, numClasses, synthetic, download, workers);
+    }
+
     /** A config with every optional key at its default, for tests and tools. */
     public static DataConfig of(String name) {
         return new DataConfig(name, null, 128, 256, 0, null, null, Augment.NONE, true, null, null, null, null,
@@ -118,6 +137,12 @@ public record DataConfig(
             throw new ConfigException("num_classes", name + " has " + m.numClasses() + " classes, found " + numClasses
                     + "; remove the key (it sets the classes of imagefolder and synthetic data)");
         }
+    }
+
+    /** This config with {@code subset} set. */
+    public DataConfig withSubset(String mode) {
+        return new DataConfig(name, root, batchSize, evalBatchSize, valSplit, maxTrainSamples, maxEvalSamples, mode,
+                augment, normalize, mean, std, imageSize, numClasses, synthetic, download, workers);
     }
 
     private static List<Double> checkStats(String key, List<Double> values, boolean positive) {

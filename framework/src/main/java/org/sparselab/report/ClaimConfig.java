@@ -6,8 +6,9 @@ import org.sparselab.config.Variants;
 
 /**
  * A paper's claim written as data, checked against our numbers: {@link #check} computes a verdict from the run
- * groups and the spread over their seeds (see {@link Verdict}), never from anything the claim asserts. Selections are {@code key → value} maps over group settings, with
- * the short keys {@code method}, {@code model}, {@code dataset}, {@code target} and {@code variant}.
+ * groups and the spread over their seeds (see {@link Verdict}), never from anything the claim asserts. Selections
+ * are {@code key → value} maps over group settings, with the short keys {@code method}, {@code model},
+ * {@code dataset}, {@code target} and {@code variant}.
  */
 @Variants(key = "kind")
 @Doc("A claim checked against the numbers (kind: within | ordering | reduction | compare); the verdict (yes, no, "

@@ -3,6 +3,7 @@ package org.sparselab.report;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import org.sparselab.config.ConfigException;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.train.EpochMetrics;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 import tech.tablesaw.io.csv.CsvWriteOptions;
 
 /**
@@ -52,7 +56,7 @@ public final class StudyReport {
             Path p;
             try {
                 p = Path.of(path);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 return path;
             }
             if (!p.isAbsolute()) return path;
@@ -188,9 +192,9 @@ public final class StudyReport {
 
     /** The run table as CSV, paths under the project relative to it. */
     private static String csv(RunTable runs, Context ctx) {
-        tech.tablesaw.api.Table t = runs.table().copy();
-        for (tech.tablesaw.columns.Column<?> c : t.columns()) {
-            if (c instanceof tech.tablesaw.api.StringColumn sc) {
+        Table t = runs.table().copy();
+        for (Column<?> c : t.columns()) {
+            if (c instanceof StringColumn sc) {
                 for (int i = 0; i < sc.size(); i++) {
                     if (!sc.isMissing(i)) sc.set(i, ctx.relative(sc.get(i)));
                 }
