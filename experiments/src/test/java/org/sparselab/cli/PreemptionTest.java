@@ -122,12 +122,14 @@ class PreemptionTest {
     void aSweepKilledWithSigkillTakesItsWorkerAlongAndResumesOnReRun() throws Exception {
         Path cfg = config();
         Path exp = dir.resolve("runs/pre");
-        assertEquals(0, await(start(dir.resolve("ref.log"), "run", cfg.toString(), "--no-progress")));
-        Path reference = runDirs(exp).get(0);
+        // The reference goes elsewhere: in output.dir the sweep would find it FINISHED (same config) and skip.
+        assertEquals(0, await(start(dir.resolve("ref.log"), "run", cfg.toString(), "--no-progress",
+                "--set", "output.dir=" + dir.resolve("reference"))));
+        Path reference = runDirs(dir.resolve("reference/pre")).get(0);
 
         Process coordinator = start(dir.resolve("sweep.log"), "sweep", cfg.toString(), "--workers", "1",
                 "--threads", "1");
-        Path run = firstEpochDone(exp, List.of(reference), coordinator);
+        Path run = firstEpochDone(exp, List.of(), coordinator);
         List<ProcessHandle> workers = coordinator.toHandle().children().toList();
         assertEquals(1, workers.size(), "one worker JVM");
         coordinator.destroyForcibly(); // SIGKILL: no shutdown hook of the coordinator runs
