@@ -3,6 +3,7 @@ package org.sparselab.cli;
 import org.sparselab.config.ConfigException;
 import org.sparselab.data.DataException;
 import org.sparselab.train.TrainingDivergedException;
+import org.sparselab.train.StopRequest;
 import org.sparselab.train.TrainingStopped;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,6 +29,8 @@ final class ExitCodes implements IExecutionExceptionHandler {
         }
         if (ex instanceof TrainingStopped) {
             err.println("interrupted: " + ex.getMessage());
+            err.flush();
+            StopRequest.markReported(); // the shutdown hook waits for this line before the JVM ends
             return INTERRUPTED;
         }
         if (ex instanceof TrainingDivergedException) {

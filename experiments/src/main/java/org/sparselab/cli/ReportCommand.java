@@ -16,7 +16,7 @@ import org.sparselab.report.RunTable;
 import org.sparselab.report.StudyReport;
 import org.sparselab.report.Verdict;
 import org.sparselab.studies.SweepManifest;
-import org.sparselab.tracking.Trackers;
+import org.sparselab.tracking.TrackingUri;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--mlflow", paramLabel = "URI", description = "Read the runs from an MLflow file store "
-            + "(file:./mlruns or a path) instead.")
+            + "(file:./mlruns or a path) or tracking server (http://host:port) instead.")
     String mlflow;
 
     @Option(names = "--experiment", description = "With --mlflow: only this MLflow experiment.")
@@ -111,11 +111,27 @@ final class ReportCommand implements Callable<Integer> {
         Path output;
         String source;
         if (mlflow != null) {
-            Path store = Trackers.fileStorePath(mlflow);
-            if (!Files.isDirectory(store)) throw new ConfigException(mlflow, "no such MLflow file store");
-            runs = RunTable.fromMlflowStore(store, experiment);
+            TrackingUri uri = TrackingUri.parse("--mlflow", mlflow);
+            if (uri instanceof TrackingUri.Server server) {
+                try {
+                    runs = RunTable.fromMlflowServer(server.base(), experiment, System.getenv());
+                } catch (RuntimeException e) { // mlflow-client's: refused, unknown host, HTTP errors
+                    Throwable root = e;
+                    while (root.getCause() != null) root = root.getCause();
+                    throw new ConfigException("--mlflow", "cannot read runs from " + server + " ("
+                            + root.getClass().getSimpleName() + ": " + root.getMessage() + "); is the server running?");
+                }
+                source = "MLflow server " + server + (experiment == null ? "" : ", experiment " + experiment);
+            } else if (uri instanceof TrackingUri.FileStore fs) {
+                Path store = fs.root();
+                if (!Files.isDirectory(store)) throw new ConfigException(mlflow, "no such MLflow file store");
+                runs = RunTable.fromMlflowStore(store, experiment);
+                source = "MLflow store " + shown(store) + (experiment == null ? "" : ", experiment " + experiment);
+            } else {
+                throw ConfigException.expected("--mlflow", "an MLflow file store (file:<path>) or server (http://…)",
+                        mlflow);
+            }
             output = out != null ? out : Path.of("results", "report");
-            source = "MLflow store " + shown(store) + (experiment == null ? "" : ", experiment " + experiment);
         } else {
             if (!Files.isDirectory(dir)) throw new ConfigException(dir.toString(), "no such directory");
             SweepManifest.Data manifest = SweepManifest.read(dir);

@@ -185,7 +185,7 @@ public final class RunPipeline {
             Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
-        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().target(), rec.dir(), env));
+        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking(), rec.dir(), env));
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
@@ -277,6 +277,7 @@ public final class RunPipeline {
                         + ")", rec.dir().resolve("curves.png"));
                 if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, configSha256, rec.dir());
                 rec.update(b -> b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                noteTrackedRun(rec, tracking);
                 rec.finish(RunStatus.FINISHED, null);
                 tracking.finish(RunStatus.FINISHED, rec.dir(), rec.summary());
                 return new Outcome(rec.dir(), rec.summary(), profile);
@@ -287,18 +288,26 @@ public final class RunPipeline {
                 b.interrupted = new RunSummary.Interrupted(stop.reason(), stop.phase(), stop.epoch(), stop.step(),
                         stop.checkpointed());
             });
+            noteTrackedRun(rec, tracking);
             rec.finish(RunStatus.KILLED, "interrupted: " + stop.getMessage()
                     + (stop.checkpointed() ? "; resume with ./sparselab resume " + rec.dir() : ""));
             tracking.finish(RunStatus.KILLED, rec.dir(), rec.summary());
             throw stop;
         } catch (RuntimeException | IOException | Error e) {
             rec.update(b -> b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0);
+            noteTrackedRun(rec, tracking);
             rec.finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
             tracking.finish(RunStatus.FAILED, rec.dir(), rec.summary());
             throw e;
         } finally {
             rec.close();
         }
+    }
+
+    /** The MLflow run id, once the background sender has it (it may not have at the start of training). */
+    private static void noteTrackedRun(RunRecorder rec, RunTracking tracking) {
+        String id = tracking.runId();
+        if (id != null && !id.equals(rec.summary().mlflowRunId())) rec.update(b -> b.mlflowRunId = id);
     }
 
     /** The last epoch whose metrics rows exist when training continues from {@code c}. */

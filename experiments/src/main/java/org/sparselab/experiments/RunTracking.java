@@ -75,7 +75,8 @@ final class RunTracking implements AutoCloseable {
             RunSummary s = RunSummary.read(runDir);
             String experiment = s.experiment();
             String previous = s.mlflowRunId();
-            if (previous != null && tracker.reattach(experiment, previous, lastEpoch)) return;
+            // A spooled tracker continues its spool even when the record never learned the MLflow run id.
+            if (tracker.reattach(experiment, previous, lastEpoch)) return;
             tracker.start(experiment, s.runName(), System.currentTimeMillis(),
                     Map.of("sparselab.run_dir", runDir.toString(), "sparselab.resumed_from_epoch",
                             Integer.toString(lastEpoch)));

@@ -185,11 +185,12 @@ public final class SweepRunner {
         Tracker parent = null;
         if (!dryRun) {
             Files.createDirectories(dir);
-            parent = Trackers.open(first.trackingUri(), dir, env);
+            parent = Trackers.open(first.first().tracking(), dir, env);
             try {
                 if (parentId == null) {
                     startParent(parent, first, dir, plan);
-                    parentId = parent.runId();
+                    // Children name their parent in their configs: wait (bounded) for the backend to create it.
+                    parentId = parent.awaitRunId(java.time.Duration.ofSeconds(30));
                 } else if (!parent.reattach(first.experiment(), parentId, Long.MAX_VALUE)) {
                     LOG.warn("cannot reopen MLflow parent run {}; its status will not be updated", parentId);
                     parent.close();

@@ -18,6 +18,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.stream.Stream;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.Page;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 import org.sparselab.tracking.ConfigParams;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunSummary;
@@ -31,7 +36,8 @@ import tech.tablesaw.columns.Column;
 /**
  * One row per run with MLflow's {@code search_runs} columns: {@code run_id}, {@code status}, …, {@code params.*} (the
  * resolved config, flattened as the run logged it), {@code metrics.*} (the latest value of each metric) and
- * {@code tags.*}; read from run records or from an MLflow file store, so a report never needs MLflow installed.
+ * {@code tags.*}; read from run records, an MLflow file store, or an MLflow server (with mlflow-client), so a report
+ * never needs MLflow's Python package.
  *
  * <p>Metric names are the ones a run logs to MLflow: {@code <split>_top1/_top5/_loss} of the last epoch (top-1 as a
  * fraction; for a run with a validation split, {@code test_*} is the held-out evaluation after training), {@code lr},
@@ -104,6 +110,68 @@ public final class RunTable {
             }
         }
         return of(rows);
+    }
+
+    /**
+     * The runs of an MLflow tracking server at {@code uri} ({@code http(s)://…}), of one experiment by name or of all
+     * when {@code experiment} is null, read with mlflow-client's {@link MlflowClient} ({@code runs/search}; the latest
+     * value of each metric, as MLflow reports it). Credentials: {@code MLFLOW_TRACKING_TOKEN}, or
+     * {@code MLFLOW_TRACKING_USERNAME} / {@code MLFLOW_TRACKING_PASSWORD}, from {@code env}. A run's record files
+     * (profile, metrics.csv) are used when the directory in its {@code sparselab.run_dir} tag exists here.
+     */
+    public static RunTable fromMlflowServer(String uri, String experiment, Map<String, String> env) {
+        String token = env.get("MLFLOW_TRACKING_TOKEN");
+        String user = env.get("MLFLOW_TRACKING_USERNAME");
+        MlflowHostCredsProvider creds = token != null && !token.isEmpty() ? new BasicMlflowHostCreds(uri, token)
+                : user != null ? new BasicMlflowHostCreds(uri, user, env.get("MLFLOW_TRACKING_PASSWORD"))
+                : new BasicMlflowHostCreds(uri);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (MlflowClient client = new MlflowClient(creds)) {
+            List<Service.Experiment> experiments = new ArrayList<>();
+            if (experiment != null) {
+                client.getExperimentByName(experiment).ifPresent(experiments::add);
+            } else {
+                Page<Service.Experiment> page = client.searchExperiments();
+                while (true) {
+                    for (Service.Experiment e : page.getItems()) experiments.add(e);
+                    if (!page.hasNextPage()) break;
+                    page = page.getNextPage();
+                }
+            }
+            for (Service.Experiment e : experiments) {
+                if (!"active".equals(e.getLifecycleStage())) continue;
+                Page<Service.Run> page = client.searchRuns(List.of(e.getExperimentId()), "",
+                        Service.ViewType.ACTIVE_ONLY, 1000);
+                while (true) {
+                    for (Service.Run r : page.getItems()) rows.add(serverRow(r, e.getName()));
+                    if (!page.hasNextPage()) break;
+                    page = page.getNextPage();
+                }
+            }
+        }
+        return of(rows);
+    }
+
+    private static Map<String, Object> serverRow(Service.Run run, String experiment) {
+        Service.RunInfo info = run.getInfo();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(RUN_ID, info.getRunId().isEmpty() ? info.getRunUuid() : info.getRunId());
+        row.put(RUN_NAME, info.getRunName());
+        row.put(EXPERIMENT, experiment);
+        row.put(STATUS, info.getStatus().name());
+        row.put(START_TIME, Long.toString(info.getStartTime()));
+        if (info.hasEndTime()) row.put("end_time", Long.toString(info.getEndTime()));
+        for (Service.Param p : run.getData().getParamsList()) row.put(PARAMS + p.getKey(), p.getValue());
+        for (Service.RunTag t : run.getData().getTagsList()) row.put(TAGS + t.getKey(), t.getValue());
+        for (Service.Metric m : run.getData().getMetricsList()) row.put(METRICS + m.getKey(), m.getValue());
+        Object recordDir = row.get(TAGS + "sparselab.run_dir");
+        if (recordDir != null && Files.isDirectory(Path.of(recordDir.toString()))) {
+            row.put(RUN_DIR, recordDir.toString());
+            row.put(FILES_DIR, recordDir.toString());
+        } else {
+            row.put(RUN_DIR, info.getArtifactUri());
+        }
+        return row;
     }
 
     /** The table built from rows of column → String or Double; columns sorted: info, params, metrics, tags. */

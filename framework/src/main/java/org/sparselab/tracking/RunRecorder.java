@@ -235,7 +235,7 @@ public final class RunRecorder implements AutoCloseable {
         if (StopRequest.listening()) {
             StopRequest.request("SIGTERM or Ctrl-C");
             try {
-                closed.await(STOP_GRACE_S, TimeUnit.SECONDS);
+                if (closed.await(STOP_GRACE_S, TimeUnit.SECONDS)) StopRequest.awaitReported(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -3,7 +3,9 @@ package org.sparselab.tracking;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.sparselab.config.ConfigException;
 import org.slf4j.Logger;
@@ -62,20 +64,22 @@ public final class StaleRuns {
     }
 
     private static void endTrackedRun(Path runDir, RunSummary killed, long endMs) {
-        if (killed.mlflowRunId() == null) return; // it died before reaching MLflow
         try {
             String uri = ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))).get("tracking.uri");
             if (uri == null) return;
             TrackingUri target = TrackingUri.parse(uri);
-            if (target instanceof TrackingUri.FileStore f) {
-                if (!FileStoreTracker.endRun(f.root(), killed.mlflowRunId(), RunStatus.KILLED, endMs)) {
-                    LOG.warn("MLflow run {} not found under {}; its status stays as it was", killed.mlflowRunId(),
-                            f.root().toAbsolutePath());
-                }
-            } else if (target instanceof TrackingUri.Server && Files.exists(runDir.resolve(Spool.FILE))) {
+            if (target instanceof TrackingUri.None) return;
+            if (Files.exists(runDir.resolve(Spool.FILE))) {
+                // The spool says how the run ends; a file store gets it (and anything unsent) now, a server at sync.
                 Spool.appendFinish(runDir, RunStatus.KILLED, endMs, "stale");
-                LOG.info("MLflow run {} on {} ends KILLED when `./sparselab sync {}` delivers it",
-                        killed.mlflowRunId(), target, runDir);
+                if (target instanceof TrackingUri.FileStore) {
+                    Spool.sync(runDir, Map.of(), Duration.ofSeconds(5));
+                } else {
+                    LOG.info("its MLflow run on {} ends KILLED when `./sparselab sync {}` delivers it", target, runDir);
+                }
+            } else if (target instanceof TrackingUri.FileStore f && killed.mlflowRunId() != null) {
+                // A record from before runs spooled their events: end its file-store run directly.
+                FileStoreTracker.endRun(f.root(), killed.mlflowRunId(), RunStatus.KILLED, endMs);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot end the MLflow run of {}: {}", runDir, e.getMessage());

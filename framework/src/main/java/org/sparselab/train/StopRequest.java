@@ -11,6 +11,7 @@ package org.sparselab.train;
 public final class StopRequest {
     private static volatile String reason;
     private static volatile boolean listening;
+    private static volatile java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
     private StopRequest() {}
 
@@ -34,8 +35,23 @@ public final class StopRequest {
         return listening;
     }
 
+    /** Called once the stop has been reported to the user (the CLI's last line), so shutdown may proceed. */
+    public static void markReported() {
+        reported.countDown();
+    }
+
+    /** Waits up to {@code ms} for {@link #markReported}; JVM shutdown must not cut the report short. */
+    public static void awaitReported(long ms) {
+        try {
+            reported.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Forgets a request (for a process that runs several trainings, e.g. tests). */
     public static synchronized void clear() {
         reason = null;
+        reported = new java.util.concurrent.CountDownLatch(1);
     }
 }

@@ -63,6 +63,15 @@ class StaleRunsTest {
     }
 
     @Test
+    void aReportIsWhatLooksNextAndSeesKilled() throws Exception {
+        Path runDir = orphan(deadProcess(), dir.resolve("mlruns"));
+        var table = org.sparselab.report.RunTable.fromRecords(dir.resolve("runs"));
+        assertEquals(1, table.size());
+        assertEquals("KILLED", table.text(0, org.sparselab.report.RunTable.STATUS));
+        assertEquals(RunStatus.KILLED, RunSummary.read(runDir).status(), "and the record says so from now on");
+    }
+
+    @Test
     void aLiveWriterIsLeftAloneAndASecondWriterRefused() throws Exception {
         try (RunRecorder r = RunRecorder.start(dir.resolve("runs"), "exp", "r", "name: r\n", "ab")) {
             r.update(b -> b.process = deadProcessUnchecked()); // even with a stale pid, the held lock says: live
