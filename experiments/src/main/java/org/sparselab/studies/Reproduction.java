@@ -107,7 +107,7 @@ public final class Reproduction {
                     + "--report-only first");
         }
         RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest, sweepDir));
-        List<String> preface = preface(suiteFile, suite, manifest, runs, options, command, start);
+        List<String> preface = preface(suiteFile, suite, sweepDir, manifest, runs, options, command, start);
         StudyReport.Result report = StudyReport.write(runs, suite.report(), suite.claims(),
                 projectDir.resolve(suite.outputOrDefault()), PAGE,
                 new StudyReport.Context(suite.titleOrDefault(), preface, projectDir));
@@ -122,14 +122,14 @@ public final class Reproduction {
         return new Result(sweep, report);
     }
 
-    private List<String> preface(Path suiteFile, SuiteConfig suite, SweepManifest.Data manifest, RunTable runs,
-            SweepRunner.Options o, List<String> command, Instant start) {
+    private List<String> preface(Path suiteFile, SuiteConfig suite, Path sweepDir, SweepManifest.Data manifest,
+            RunTable runs, SweepRunner.Options o, List<String> command, Instant start) {
         List<String> lines = new ArrayList<>();
         Path rel = projectDir.toAbsolutePath().relativize(suiteFile.toAbsolutePath());
         lines.add("Produced by `./sparselab " + String.join(" ", command) + "` from `" + rel + "`: "
                 + manifest.points().size() + " run(s) as one sweep (manifest `"
-                + projectDir.toAbsolutePath().relativize(Path.of(manifest.runsDir()).resolve("sweeps")
-                        .resolve(manifest.sweep()).resolve(SweepManifest.FILE)) + "`"
+                + projectDir.toAbsolutePath().relativize(sweepDir.toAbsolutePath().resolve(SweepManifest.FILE))
+                + "`" // where it is now: the recorded runs_dir may name another clone
                 + (manifest.parentRunId() == null ? "" : ", MLflow parent run `" + manifest.parentRunId() + "`")
                 + ").");
         Set<String> hosts = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package org.sparselab.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,18 @@ class ReproductionTest {
         Reproduction.Result reportOnly = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
         assertEquals(null, reportOnly.sweep());
         assertEquals(0, again.calls.get());
+
+        // Committed results hold project-relative paths: the manifest made so still gives the same report.
+        Path manifest = project.resolve("results/runs/repro_tiny/sweeps/tiny/manifest.json");
+        String prefix = project.toAbsolutePath() + "/";
+        assertTrue(Files.readString(manifest).contains(prefix), "the sweep recorded absolute paths");
+        Files.writeString(manifest, Files.readString(manifest).replace(prefix, ""));
+        Reproduction.Result relative = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
+        assertEquals(result.report().comparison().data().doubleColumn("top1_mean_pct").asList(),
+                relative.report().comparison().data().doubleColumn("top1_mean_pct").asList());
+        String rebuilt = Files.readString(dir.resolve("REPORT.md"));
+        assertTrue(rebuilt.contains("(manifest `results/runs/repro_tiny/sweeps/tiny/manifest.json`"), rebuilt);
+        assertFalse(rebuilt.contains(prefix), rebuilt);
     }
 
     /** Row {@code row}'s top-1 mean, std and n as a table prints them. */
