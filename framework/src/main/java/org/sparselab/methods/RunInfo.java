@@ -3,6 +3,7 @@ package org.sparselab.methods;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sparselab.deploy.DeployTuning;
 
 /**
  * What a method learns about its run when it is attached to the model.
@@ -10,14 +11,27 @@ import java.util.Map;
  * @param inputShape one sample's input, (1, C, H, W)
  * @param phaseEpochs the training phases in order, name → epochs (empty when the model is only loaded)
  * @param seed the run's root seed; derive per-consumer seeds with {@link org.sparselab.config.Seeds#derive}
+ * @param deploy how an export times its deployment forms ({@code output.deploy_*}; {@link DeployTuning#off()}:
+ *     the method's default form, untimed)
  */
-public record RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed) {
+public record RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed, DeployTuning deploy) {
     public RunInfo {
         phaseEpochs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phaseEpochs));
+        if (deploy == null) throw new IllegalArgumentException("deploy tuning must be set (DeployTuning.off())");
     }
 
-    /** For a model that is built to be evaluated or exported, not trained. */
+    /** A run whose export deploys each method's default form, untimed. */
+    public RunInfo(Shape inputShape, Map<String, Integer> phaseEpochs, long seed) {
+        this(inputShape, phaseEpochs, seed, DeployTuning.off());
+    }
+
+    /** For a model that is built to be evaluated or exported, not trained; its export is not tuned. */
     public static RunInfo inference(Shape inputShape) {
         return new RunInfo(inputShape, Map.of(), 0);
+    }
+
+    /** The same run with another deployment tuning. */
+    public RunInfo withDeploy(DeployTuning tuning) {
+        return new RunInfo(inputShape, phaseEpochs, seed, tuning);
     }
 }
