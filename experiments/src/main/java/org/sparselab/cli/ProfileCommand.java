@@ -37,7 +37,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentConfig cfg = options.load(config).config();
-        Runs.pipeline().validate(cfg);
+        Runs.pipeline().validateModel(cfg);
         ModelProfile profile;
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment());
                 NDManager manager = NDManager.newBaseManager()) {

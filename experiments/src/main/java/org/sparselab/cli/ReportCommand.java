@@ -16,7 +16,7 @@ import org.sparselab.report.RunTable;
 import org.sparselab.report.StudyReport;
 import org.sparselab.report.Verdict;
 import org.sparselab.studies.SweepManifest;
-import org.sparselab.tracking.Trackers;
+import org.sparselab.tracking.TrackingUri;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--mlflow", paramLabel = "URI", description = "Read the runs from an MLflow file store "
-            + "(file:./mlruns or a path) instead.")
+            + "(file:./mlruns or a path) or tracking server (http://host:port) instead.")
     String mlflow;
 
     @Option(names = "--experiment", description = "With --mlflow: only this MLflow experiment.")
@@ -99,6 +99,11 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** A path as the page names it: relative to the working directory when under it (no machine's directories). */
+    private static String shown(Path p) {
+        return new StudyReport.Context("", List.of()).relative(p.toAbsolutePath().normalize().toString());
+    }
+
     @Override
     public Integer call() throws Exception {
         if (dir == null && mlflow == null) throw new ConfigException("DIR", "give a results directory or --mlflow URI");
@@ -106,18 +111,34 @@ final class ReportCommand implements Callable<Integer> {
         Path output;
         String source;
         if (mlflow != null) {
-            Path store = Trackers.fileStorePath(mlflow);
-            if (!Files.isDirectory(store)) throw new ConfigException(mlflow, "no such MLflow file store");
-            runs = RunTable.fromMlflowStore(store, experiment);
+            TrackingUri uri = TrackingUri.parse("--mlflow", mlflow);
+            if (uri instanceof TrackingUri.Server server) {
+                try {
+                    runs = RunTable.fromMlflowServer(server.base(), experiment, System.getenv());
+                } catch (RuntimeException e) { // mlflow-client's: refused, unknown host, HTTP errors
+                    Throwable root = e;
+                    while (root.getCause() != null) root = root.getCause();
+                    throw new ConfigException("--mlflow", "cannot read runs from " + server + " ("
+                            + root.getClass().getSimpleName() + ": " + root.getMessage() + "); is the server running?");
+                }
+                source = "MLflow server " + server + (experiment == null ? "" : ", experiment " + experiment);
+            } else if (uri instanceof TrackingUri.FileStore fs) {
+                Path store = fs.root();
+                if (!Files.isDirectory(store)) throw new ConfigException(mlflow, "no such MLflow file store");
+                runs = RunTable.fromMlflowStore(store, experiment);
+                source = "MLflow store " + shown(store) + (experiment == null ? "" : ", experiment " + experiment);
+            } else {
+                throw ConfigException.expected("--mlflow", "an MLflow file store (file:<path>) or server (http://…)",
+                        mlflow);
+            }
             output = out != null ? out : Path.of("results", "report");
-            source = "MLflow store " + store + (experiment == null ? "" : ", experiment " + experiment);
         } else {
             if (!Files.isDirectory(dir)) throw new ConfigException(dir.toString(), "no such directory");
             SweepManifest.Data manifest = SweepManifest.read(dir);
             runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest, dir))
                     : RunTable.fromRecords(dir);
             output = out != null ? out : dir.resolve("report");
-            source = manifest != null ? "sweep " + manifest.sweep() + " (" + dir + ")" : dir.toString();
+            source = manifest != null ? "sweep " + manifest.sweep() + " (" + shown(dir) + ")" : shown(dir);
         }
         if (runs.size() == 0) {
             throw new ConfigException(mlflow != null ? mlflow : dir.toString(),
@@ -135,6 +156,10 @@ final class ReportCommand implements Callable<Integer> {
         pw.print(new MarkdownWriter(new MarkdownWriter.Options(0, false)).write(r.comparison()));
         for (Verdict v : r.verdicts()) pw.printf("%s: %s%n", v.result().word(), v.claim());
         pw.printf("%nreport %s (%d files)%n", r.page(), r.files().size());
+        if (r.dirtyRuns() > 0) {
+            pw.printf("warning: %d run(s) ran from a working tree with uncommitted changes (see the page)%n",
+                    r.dirtyRuns());
+        }
         pw.flush();
         return 0;
     }

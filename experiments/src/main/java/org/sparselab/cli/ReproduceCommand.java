@@ -44,7 +44,7 @@ final class ReproduceCommand implements Callable<Integer> {
         Path file = suite != null ? suite : Reproduction.suiteFile(project, method);
         SweepRunner.Options o = workers.options(dryRun);
         List<String> command = spec.commandLine().getParseResult().originalArgs();
-        Reproduction.Result r = new Reproduction(project, System.getenv(), Runs.pipeline()::validate,
+        Reproduction.Result r = new Reproduction(project, System.getenv(), Runs.pipeline()::validatePlanned,
                 spec.commandLine().getOut()).run(file, reportOnly, o,
                 new ProcessExecutor(ProcessExecutor.launcherOf(Main.class, o.threads()), project, o.threads()),
                 command);

@@ -10,7 +10,7 @@ import org.sparselab.data.DataEnvironment;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.RunPipeline;
 import org.sparselab.studies.RunIndex;
-import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
 import org.sparselab.train.TrainingProgress;
 
 /** Runs (or resumes) one experiment for a command and prints its summary table. */
@@ -37,7 +37,8 @@ final class Runs {
      */
     static int runOrPrint(ConfigOptions options, Path config, boolean noProgress, boolean idempotent, PrintWriter out)
             throws IOException {
-        ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config);
+        // Everything run refuses before it starts, --print-config refuses too (without touching the data).
+        ConfigLoader.Loaded<ExperimentConfig> loaded = options.load(config).check(pipeline()::validate);
         if (options.printConfig) {
             out.print(loaded.yaml());
             out.flush();
@@ -50,8 +51,7 @@ final class Runs {
             switch (d.action()) {
                 case SKIP -> {
                     out.println("already FINISHED (same config SHA-256): " + d.run().dir());
-                    printSummary(new RunPipeline.Outcome(d.run().dir(), RunRecorder.readSummary(d.run().dir()), null),
-                            out);
+                    printSummary(new RunPipeline.Outcome(d.run().dir(), RunSummary.read(d.run().dir()), null), out);
                     return 0;
                 }
                 case WAIT -> {
@@ -88,48 +88,72 @@ final class Runs {
                 throws IOException;
     }
 
-    /** The summary table every run ends with; numbers come from the run record. */
-    @SuppressWarnings("unchecked")
+    /**
+     * The summary table every run ends with; numbers come from the run record. Params and MACs are the model's
+     * after training (masks counted) when the run measured them, with the count before training beside them when it
+     * differs, and the deployed form's when the method exports one.
+     */
     static void printSummary(RunPipeline.Outcome o, PrintWriter out) {
-        Map<String, Object> s = o.summary();
-        Map<String, Object> model = (Map<String, Object>) s.get("model");
-        Map<String, Object> data = (Map<String, Object>) s.get("data");
-        Map<String, Object> best = (Map<String, Object>) s.get("best");
-        Map<String, Object> fin = (Map<String, Object>) s.get("final");
-        Map<String, Object> test = (Map<String, Object>) s.get("test");
-        String evalSplit = String.valueOf(data.get("eval_split"));
-        Map<String, Object> evalFinal = fin == null ? null : (Map<String, Object>) fin.get(evalSplit);
-        Map<String, Object> trainFinal = fin == null ? null : (Map<String, Object>) fin.get("train");
+        RunSummary s = o.summary();
+        String evalSplit = s.evalSplit();
+        Map<String, RunSummary.SplitMetrics> fin = s.finalMetrics() == null ? Map.of() : s.finalMetrics();
+        RunSummary.SplitMetrics evalFinal = fin.get(evalSplit);
+        RunSummary.SplitMetrics trainFinal = fin.get("train");
+        RunSummary.DataInfo data = s.data();
         out.println();
         row(out, "run", String.valueOf(o.runDir()));
-        row(out, "status", String.valueOf(s.get("status")));
-        row(out, "model / data", model.get("arch") + " on " + data.get("name") + " (" + data.get("train_size")
-                + " train, " + data.get("eval_size") + " " + evalSplit + ")");
-        row(out, "method", String.valueOf(s.get("method")));
-        row(out, "device", String.valueOf(s.get("device")));
-        row(out, "params", String.format(Locale.ROOT, "%.3f M (effective %.3f M)",
-                num(model.get("params")) / 1e6, num(model.get("effective_params")) / 1e6));
-        row(out, "MACs / image", String.format(Locale.ROOT, "%.2f M (effective %.2f M)",
-                num(model.get("macs")) / 1e6, num(model.get("effective_macs")) / 1e6));
-        row(out, "epochs", String.valueOf(s.get("epochs")));
-        if (trainFinal != null) row(out, "final train", pct(trainFinal) + ", loss " + fmt(trainFinal.get("loss")));
-        if (evalFinal != null) row(out, "final " + evalSplit, pct(evalFinal) + ", loss " + fmt(evalFinal.get("loss")));
-        if (best != null) {
-            row(out, "best " + evalSplit, String.format(Locale.ROOT, "top1 %.2f %% (epoch %s)",
-                    100 * num(best.get("top1")), best.get("epoch")));
+        row(out, "status", String.valueOf(s.status()));
+        if (s.model() != null && data != null) {
+            row(out, "model / data", s.model().arch() + " on " + data.name() + " (" + data.trainSize() + " train, "
+                    + data.evalSize() + " " + evalSplit + ")");
         }
-        if (test != null) row(out, "test", pct(test));
-        row(out, "duration", String.format(Locale.ROOT, "%.1f s", num(s.get("duration_s"))));
+        row(out, "method", String.valueOf(s.method()));
+        row(out, "device", String.valueOf(s.device()));
+        RunSummary.Cost cost = s.finalCost();
+        RunSummary.Cost before = s.model() == null ? null : s.model().cost();
+        if (cost != null) {
+            row(out, "params", mega(cost.params(), 3) + " (effective " + mega(cost.effectiveParams(), 3)
+                    + beforeTraining(before == null ? null : before.effectiveParams(), cost.effectiveParams(), 3) + ")");
+            row(out, "MACs / image", mega(cost.macs(), 2) + " (effective " + mega(cost.effectiveMacs(), 2)
+                    + beforeTraining(before == null ? null : before.effectiveMacs(), cost.effectiveMacs(), 2) + ")");
+        }
+        RunSummary.Deployed d = s.deployed();
+        if (d != null) {
+            row(out, "deployed", "params " + mega(d.effectiveParams(), 3) + ", MACs / image " + mega(d.effectiveMacs(), 2)
+                    + (d.evalTop1() == null ? "" : String.format(Locale.ROOT, ", %s top1 %.2f %% (trained %s)",
+                            d.evalSplit(), 100 * d.evalTop1(), d.trainedEvalTop1() == null ? "n/a"
+                                    : String.format(Locale.ROOT, "%.2f %%", 100 * d.trainedEvalTop1())))
+                    + (d.maxAbsLogitDiff() == null ? "" : String.format(Locale.ROOT, ", max |Δ logit| %.2g",
+                            d.maxAbsLogitDiff())));
+        }
+        row(out, "epochs", String.valueOf(s.epochs()));
+        if (trainFinal != null) row(out, "final train", pct(trainFinal) + ", loss " + fmt(trainFinal.loss()));
+        if (evalFinal != null) row(out, "final " + evalSplit, pct(evalFinal) + ", loss " + fmt(evalFinal.loss()));
+        if (s.best() != null) {
+            row(out, "best " + evalSplit, String.format(Locale.ROOT, "top1 %.2f %% (epoch %s)",
+                    100 * num(s.best().top1()), s.best().epoch()));
+        }
+        if (s.test() != null) row(out, "test", pct(s.test()));
+        row(out, "duration", String.format(Locale.ROOT, "%.1f s", num(s.durationS())));
         out.flush();
+    }
+
+    private static String mega(Long v, int decimals) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f M", v / 1e6);
+    }
+
+    /** "; X M before training" when training changed the count. */
+    private static String beforeTraining(Long before, Long after, int decimals) {
+        if (before == null || before.equals(after)) return "";
+        return "; " + mega(before, decimals) + " before training";
     }
 
     private static void row(PrintWriter out, String key, String value) {
         out.printf(Locale.ROOT, "  %-14s %s%n", key, value);
     }
 
-    private static String pct(Map<String, Object> m) {
-        return String.format(Locale.ROOT, "top1 %.2f %%, top5 %.2f %%", 100 * num(m.get("top1")),
-                100 * num(m.get("top5")));
+    private static String pct(RunSummary.SplitMetrics m) {
+        return String.format(Locale.ROOT, "top1 %.2f %%, top5 %.2f %%", 100 * num(m.top1()), 100 * num(m.top5()));
     }
 
     private static String fmt(Object v) {

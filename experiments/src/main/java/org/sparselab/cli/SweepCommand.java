@@ -83,13 +83,13 @@ final class SweepCommand implements Callable<Integer> {
         SweepPlan plan = SweepPlan.of(config, options.overrides, grid, zip, seeds, name);
         Path project = Path.of("").toAbsolutePath();
         if (options.printConfig) {
-            for (SweepPlan.Child c : plan.expand(null, System.getenv(), Runs.pipeline()::validate).children()) {
+            for (SweepPlan.Child c : plan.expand(null, System.getenv(), Runs.pipeline()::validatePlanned).children()) {
                 out.printf("# point %d %s%n%s---%n", c.index(), c.values(), c.loaded().yaml());
             }
             out.flush();
             return 0;
         }
-        SweepRunner runner = new SweepRunner(project, System.getenv(), Runs.pipeline()::validate, out);
+        SweepRunner runner = new SweepRunner(project, System.getenv(), Runs.pipeline()::validatePlanned, out);
         List<String> command = spec.commandLine().getParseResult().originalArgs();
         if (emit != null) {
             if (!emit.equals("slurm")) throw ConfigException.expected("--emit", "slurm", emit);

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sparselab.config.ConfigLoader;
+import org.sparselab.config.ConfigWriter;
+import org.sparselab.data.DataConfig;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.data.DataModule;
 import org.sparselab.methods.Method;
@@ -25,10 +27,16 @@ import org.sparselab.models.ModelRegistry;
 import org.sparselab.models.Models;
 import org.sparselab.report.TrainingCurves;
 import org.sparselab.tracking.AtomicFiles;
+import org.sparselab.tracking.CpuInfo;
 import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.Trackers;
+import org.sparselab.tracking.TrackingUri;
+import org.sparselab.tracking.WritableDirs;
+import org.sparselab.tracking.RunLock;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.StaleRuns;
 import org.sparselab.tracking.RunStatus;
+import org.sparselab.tracking.RunSummary;
 import org.sparselab.train.Checkpoint;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
@@ -43,6 +51,7 @@ import org.sparselab.train.MetricsSink;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
 import org.sparselab.train.TrainLoop;
 import org.sparselab.train.TrainingProgress;
+import org.sparselab.train.TrainingStopped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +63,7 @@ public final class RunPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RunPipeline.class);
 
     /** What a finished run reports back to the CLI. */
-    public record Outcome(Path runDir, Map<String, Object> summary, ModelProfile profile) {}
+    public record Outcome(Path runDir, RunSummary summary, ModelProfile profile) {}
 
     /** Observes the run as it starts (e.g. to attach a log file to its directory). */
     public interface Listener {
@@ -78,8 +87,37 @@ public final class RunPipeline {
         this.env = Map.copyOf(env);
     }
 
-    /** Cross-checks that need registries (not the data): the model name exists. Cheap; runs before any work. */
+    /**
+     * Cross-checks that need registries or the file system (not the data): the model name exists, the method's
+     * phases exist, and every directory the run will write can be written. Cheap; runs before any work, also for
+     * {@code --print-config} and for every point of a sweep.
+     */
     public void validate(ExperimentConfig cfg) {
+        validate(cfg, false);
+    }
+
+    /**
+     * {@link #validate} for a sweep's points, checked before any of them runs: what an earlier point produces (a dense
+     * run a pruning point starts from, found by name and seed) need not exist yet; the point checks it when it runs.
+     */
+    public void validatePlanned(ExperimentConfig cfg) {
+        validate(cfg, true);
+    }
+
+    private void validate(ExperimentConfig cfg, boolean planning) {
+        validateModel(cfg, planning);
+        WritableDirs.require("output.dir", projectDir.resolve(cfg.output().dir()).resolve(cfg.experimentName()));
+        if (cfg.tracking().target() instanceof TrackingUri.FileStore store) {
+            WritableDirs.require("tracking.uri", store.root());
+        }
+    }
+
+    /** The registry checks of {@link #validate} alone (for commands that write nothing, such as profile). */
+    public void validateModel(ExperimentConfig cfg) {
+        validateModel(cfg, false);
+    }
+
+    private void validateModel(ExperimentConfig cfg, boolean planning) {
         models.check(ModelRegistry.KEY, cfg.model().arch());
         List<String> phaseNames = cfg.train().resolve(cfg.data().batchSize()).stream().map(ResolvedPhase::name).toList();
         for (String needed : cfg.method().requiredPhases()) {
@@ -90,27 +128,26 @@ public final class RunPipeline {
                         + "phase key");
             }
         }
-    }
-
-    /**
-     * Builds the model once with the method's factories (no arrays) so that a method option that does not fit the
-     * architecture (an SSC group count not dividing a layer, a selection converting nothing) is refused as bad
-     * input before any run record, MLflow run or training exists.
-     */
-    public void checkModel(ExperimentConfig cfg, DataModule data) {
-        Method probe = cfg.method().create();
-        Block built = models.create(cfg.model().arch(), probe.modelContext(data.channels(), data.imageSize(),
-                data.numClasses()));
-        probe.checkBuilt(built);
+        // Build the model once without parameters: whatever the method's factories refuse for this architecture and
+        // input (a shuffle factorisation that does not fit, say) is refused here, before a run record exists.
+        // The method then checks the built model (an SSC group count not dividing a layer, a selection converting
+        // nothing, an init_from run of another architecture).
+        DataConfig.Shape shape = cfg.data().expectedShape();
+        Method method = cfg.method().create();
+        Block built = models.create(cfg.model().arch(), method.modelContext(shape.channels(), shape.imageSize(),
+                shape.numClasses() != null ? shape.numClasses() : 2));
+        Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
+        for (ResolvedPhase p : cfg.train().resolve(cfg.data().batchSize())) phaseEpochs.put(p.name(), p.epochs());
+        method.checkBuilt(built, new RunInfo(new Shape(1, shape.channels(), shape.imageSize(), shape.imageSize()),
+                phaseEpochs, cfg.seed(), planning));
     }
 
     public Outcome run(ConfigLoader.Loaded<ExperimentConfig> loaded, TrainingProgress progress, Listener listener)
             throws IOException {
         ExperimentConfig cfg = loaded.config();
-        validate(cfg);
+        loaded.check(this::validate);
         Path outDir = projectDir.resolve(cfg.output().dir());
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
-            checkModel(cfg, data);
             RunRecorder rec = RunRecorder.start(outDir, cfg.experimentName(), cfg.name(), loaded.yaml(),
                     loaded.sha256());
             listener.started(rec.dir());
@@ -120,6 +157,8 @@ public final class RunPipeline {
 
     /** Continues the run in {@code runDir} from its last checkpoint, with the config stored there. */
     public Outcome resume(Path runDir, TrainingProgress progress, Listener listener) throws IOException {
+        StaleRuns.settle(runDir); // a RUNNING record whose process is gone is KILLED, in the record and in MLflow
+        RunLock.requireFree(runDir);
         Path ckptFile = runDir.resolve(RunRecorder.CHECKPOINT);
         if (!Files.exists(ckptFile)) {
             throw new org.sparselab.config.ConfigException(runDir.toString(), 0, "",
@@ -129,13 +168,17 @@ public final class RunPipeline {
         var loaded = ConfigLoader.load(runDir.resolve(RunRecorder.CONFIG), List.of(), ExperimentConfig.class,
                 Schema.types());
         ExperimentConfig cfg = loaded.config();
-        validate(cfg);
+        loaded.check(this::validate);
+        WritableDirs.require(runDir.toString(), runDir);
         Checkpoint ckpt = Checkpoint.read(ckptFile);
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), dataEnv)) {
-            RunRecorder rec = RunRecorder.resume(runDir, ckpt.epoch());
+            RunRecorder rec = RunRecorder.resume(runDir, lastCompletedEpoch(ckpt));
             listener.started(rec.dir());
-            LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
-            return execute(cfg, loaded.sha256(), data, rec, ckpt, progress);
+            if (ckpt.midEpoch() == null) LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
+            else LOG.info("resuming {} in epoch {} after step {}", runDir, ckpt.epoch(), ckpt.step());
+            // A checkpoint written before tracking.* left the config hash carries the hash of the whole YAML.
+            String sha = ckpt.configSha256().equals(ConfigWriter.sha256(cfg)) ? ckpt.configSha256() : loaded.sha256();
+            return execute(cfg, sha, data, rec, ckpt, progress);
         }
     }
 
@@ -143,11 +186,12 @@ public final class RunPipeline {
             Checkpoint resume,
             TrainingProgress progress) throws IOException {
         Instant start = Instant.now();
-        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking().uri(), rec.dir(), env));
+        RunTracking tracking = new RunTracking(Trackers.open(cfg.tracking(), rec.dir(), env));
         try (tracking) {
             Device[] devices = Devices.resolve(cfg.device());
             Method method = cfg.method().create();
-            ModelContext ctx = method.modelContext(data.channels(), data.imageSize(), data.numClasses());
+            ModelContext ctx = method.modelContext(data.channels(), data.imageSize(), data.numClasses())
+                    .withClassifierInit(cfg.model().classifierInit());
             Block block = models.create(cfg.model().arch(), ctx);
             try (Model model = Model.newInstance(cfg.name(), devices[0])) {
                 model.setBlock(block);
@@ -176,7 +220,7 @@ public final class RunPipeline {
                 Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
                 Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
                 for (ResolvedPhase p : phases) phaseEpochs.put(p.name(), p.epochs());
-                RunInfo runInfo = new RunInfo(sample, phaseEpochs, cfg.seed(), DeployTuning.of(
+                RunInfo runInfo = new RunInfo(sample, phaseEpochs, cfg.seed(), false, DeployTuning.of(
                         cfg.output().deployBatchSizes(), cfg.output().deployRepeats()));
                 method.attach(block, runInfo);
                 if (resume == null) {
@@ -187,25 +231,26 @@ public final class RunPipeline {
                 }
                 ModelProfile profile = profile(model, block, sample);
                 Provenance prov = Provenance.collect(projectDir);
-                rec.putAll(startSummary(cfg, data, devices, profile, prov));
+                rec.update(b -> startSummary(b, cfg, data, devices, profile, prov));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), profile.toCsv());
                 if (resume == null) {
                     tracking.start(cfg, rec.dir(), configSha256, prov, Devices.describe(devices), data.name(),
                             data.digest(), "sparselab run " + cfg.name());
                     tracking.profile(profile);
                 } else {
-                    tracking.resume(rec.dir(), resume.epoch());
+                    tracking.resume(rec.dir(), lastCompletedEpoch(resume));
                 }
                 String trackedId = tracking.runId();
-                if (trackedId != null) rec.put("mlflow_run_id", trackedId);
+                if (trackedId != null) rec.update(b -> b.mlflowRunId = trackedId);
 
                 TrainLoop.Result result = loop.run(resume);
                 List<EpochMetrics> history = RunRecorder.readMetrics(rec.dir());
-                Map<String, Object> results = new LinkedHashMap<>();
-                results.put("epochs", result.epochs());
-                results.put("steps", result.steps());
-                results.put("best", best(history, data.evalSplit()));
-                results.put("final", finalMetrics(history));
+                rec.update(b -> {
+                    b.epochs = result.epochs();
+                    b.steps = result.steps();
+                    b.best = best(history, data.evalSplit());
+                    b.finalMetrics = finalMetrics(history);
+                });
                 if (data.evalSplit().equals("val") && result.epochs() > 0) {
                     EpochMetrics test;
                     try (NDManager scope = model.getNDManager().newSubManager()) {
@@ -214,41 +259,62 @@ public final class RunPipeline {
                     }
                     rec.appendMetrics(test);
                     tracking.epoch(test);
-                    results.put("test", metricMap(test));
+                    rec.update(b -> b.test = RunSummary.SplitMetrics.of(test));
                 }
-                rec.putAll(results);
                 ModelProfile trained = profile(model, block, sample);
-                rec.put("final_model", profileMap(trained));
+                rec.update(b -> b.finalModel = RunSummary.Cost.of(trained));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), trained.toCsv());
                 Block deployed = method.export(block, factory -> models.create(cfg.model().arch(),
-                        new ModelContext(ctx.inChannels(), ctx.imageSize(), ctx.numClasses(), factory,
-                                ctx.shuffles(), ctx.linears())));
+                        ctx.withFactories(factory, ctx.shuffles())));
                 List<Block> timed = deployed == block ? List.of(block) : List.of(block, deployed);
-                List<Map<String, Object>> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
-                if (!latency.isEmpty()) rec.put("latency", latency.get(0));
+                List<RunSummary.Latency> latency = latency(model, timed, sample, cfg.output().latencyRepeats());
+                if (!latency.isEmpty()) rec.update(b -> b.latency = latency.get(0));
                 if (deployed != block) {
-                    Map<String, Object> d = deployedSummary(loop, model, block, deployed, sample, data, cfg, history);
-                    if (!latency.isEmpty()) d.put("latency", latency.get(1));
-                    d.putAll(method.exportReport());
-                    rec.put("deployed", d);
+                    RunSummary.Deployed d = deployedSummary(loop, model, block, deployed, sample, data, cfg, history)
+                            .withExport(method.exportReport());
+                    rec.update(b -> b.deployed = latency.isEmpty() ? d : d.withLatency(latency.get(1)));
                 }
-                tracking.endOfTraining(RunRecorder.readSummary(rec.dir()), Math.max(0, result.epochs() - 1));
+                tracking.endOfTraining(rec.summary(), Math.max(0, result.epochs() - 1));
                 TrainingCurves.writePng(RunRecorder.readMetrics(rec.dir()), cfg.name() + " (" + cfg.model().arch()
                         + ")", rec.dir().resolve("curves.png"));
                 if (cfg.output().saveModel()) ModelArchive.save(block, cfg, ctx, configSha256, rec.dir());
-                rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                rec.update(b -> b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0);
+                noteTrackedRun(rec, tracking);
                 rec.finish(RunStatus.FINISHED, null);
-                tracking.finish(RunStatus.FINISHED, rec.dir(), RunRecorder.readSummary(rec.dir()));
-                return new Outcome(rec.dir(), RunRecorder.readSummary(rec.dir()), profile);
+                tracking.finish(RunStatus.FINISHED, rec.dir(), rec.summary());
+                return new Outcome(rec.dir(), rec.summary(), profile);
             }
+        } catch (TrainingStopped stop) { // SIGTERM: interrupted at a step boundary, resumable, neither failed nor done
+            rec.update(b -> {
+                b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+                b.interrupted = new RunSummary.Interrupted(stop.reason(), stop.phase(), stop.epoch(), stop.step(),
+                        stop.checkpointed());
+            });
+            noteTrackedRun(rec, tracking);
+            rec.finish(RunStatus.KILLED, "interrupted: " + stop.getMessage()
+                    + (stop.checkpointed() ? "; resume with ./sparselab resume " + rec.dir() : ""));
+            tracking.finish(RunStatus.KILLED, rec.dir(), rec.summary());
+            throw stop;
         } catch (RuntimeException | IOException | Error e) {
-            rec.put("duration_s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+            rec.update(b -> b.durationS = Duration.between(start, Instant.now()).toMillis() / 1000.0);
+            noteTrackedRun(rec, tracking);
             rec.finish(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-            tracking.finish(RunStatus.FAILED, rec.dir(), RunRecorder.readSummary(rec.dir()));
+            tracking.finish(RunStatus.FAILED, rec.dir(), rec.summary());
             throw e;
         } finally {
             rec.close();
         }
+    }
+
+    /** The MLflow run id, once the background sender has it (it may not have at the start of training). */
+    private static void noteTrackedRun(RunRecorder rec, RunTracking tracking) {
+        String id = tracking.runId();
+        if (id != null && !id.equals(rec.summary().mlflowRunId())) rec.update(b -> b.mlflowRunId = id);
+    }
+
+    /** The last epoch whose metrics rows exist when training continues from {@code c}. */
+    private static int lastCompletedEpoch(Checkpoint c) {
+        return c.midEpoch() == null ? c.epoch() : c.epoch() - 1;
     }
 
     private static ModelProfile profile(Model model, Block block, Shape sample) {
@@ -257,34 +323,26 @@ public final class RunPipeline {
         }
     }
 
-    private static Map<String, Object> profileMap(ModelProfile p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("params", p.params());
-        m.put("effective_params", p.effectiveParams());
-        m.put("macs", p.macs());
-        m.put("effective_macs", p.effectiveMacs());
-        return m;
-    }
-
     /**
      * Forward latency at batch 1 and 64 (ms, median/p90) of each block, timed interleaved so that the trained and
      * the deployed form see the same machine load and their ratio is fair even on a shared machine; empty when
      * {@code repeats} is 0.
      */
-    private static List<Map<String, Object>> latency(Model model, List<Block> blocks, Shape sample, int repeats) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<RunSummary.Latency> latency(Model model, List<Block> blocks, Shape sample, int repeats) {
+        List<RunSummary.Latency> out = new ArrayList<>();
         if (repeats == 0) return out;
-        for (int i = 0; i < blocks.size(); i++) out.add(new LinkedHashMap<>());
+        List<List<RunSummary.Timing>> timings = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) timings.add(new ArrayList<>());
         for (int batch : new int[] {1, 64}) {
             var stats = Latency.interleaved(blocks, sample, batch, Math.max(2, repeats / 4), repeats,
                     model.getNDManager());
             for (int i = 0; i < blocks.size(); i++) {
-                var s = stats.get(i);
-                out.get(i).put("b" + batch, Map.of("median_ms", s.medianMs(), "p90_ms", s.p90Ms(), "repeats",
-                        s.repeats()));
+                var st = stats.get(i);
+                timings.get(i).add(new RunSummary.Timing(st.medianMs(), st.p90Ms(), st.repeats()));
             }
         }
-        if (blocks.size() > 1) out.forEach(m -> m.put("interleaved", true));
+        Boolean interleaved = blocks.size() > 1 ? Boolean.TRUE : null;
+        for (List<RunSummary.Timing> t : timings) out.add(new RunSummary.Latency(t.get(0), t.get(1), interleaved));
         return out;
     }
 
@@ -293,73 +351,57 @@ public final class RunPipeline {
      * the evaluation split next to the trained model's last evaluation and the largest logit difference on one batch
      * (its latency is timed beside the trained model's).
      */
-    private static Map<String, Object> deployedSummary(TrainLoop loop, Model model, Block trained, Block deployed,
+    private static RunSummary.Deployed deployedSummary(TrainLoop loop, Model model, Block trained, Block deployed,
             Shape sample, DataModule data, ExperimentConfig cfg, List<EpochMetrics> history) {
-        Map<String, Object> d = new LinkedHashMap<>(profileMap(profile(model, deployed, sample)));
+        ModelProfile cost = profile(model, deployed, sample);
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         try (NDManager scope = model.getNDManager().newSubManager()) {
             EpochMetrics eval = loop.evaluate(scope, x -> deployed.forward(ps, x, false), "deployed", -1,
                     data.evalSplit(), 0, cfg.data().evalBatchSize());
-            d.put("eval_split", data.evalSplit());
-            d.put("eval_top1", eval.top1());
-            history.stream().filter(m -> m.split().equals(data.evalSplit())).reduce((a, b) -> b)
-                    .ifPresent(last -> d.put("trained_eval_top1", last.top1()));
+            Double trainedTop1 = history.stream().filter(m -> m.split().equals(data.evalSplit()))
+                    .reduce((a, b) -> b).map(EpochMetrics::top1).orElse(null);
+            double maxDiff;
             try (var batches = data.eval(Math.min(64, cfg.data().evalBatchSize()))) {
                 var b = batches.next();
                 NDArray x = scope.create(java.nio.FloatBuffer.wrap(b.images()),
                         new Shape(b.size(), b.channels(), b.height(), b.width()));
                 NDArray a = trained.forward(ps, new NDList(x), false).head();
                 NDArray c = deployed.forward(ps, new NDList(x), false).head();
-                d.put("max_abs_logit_diff", a.sub(c).abs().max().getFloat());
+                maxDiff = a.sub(c).abs().max().getFloat();
             }
+            return new RunSummary.Deployed(cost.params(), cost.effectiveParams(), cost.macs(), cost.effectiveMacs(),
+                    data.evalSplit(), eval.top1(), trainedTop1, maxDiff, null, null);
         }
-        return d;
     }
 
-    private static Map<String, Object> startSummary(ExperimentConfig cfg, DataModule data, Device[] devices,
+    private static void startSummary(RunSummary.Builder b, ExperimentConfig cfg, DataModule data, Device[] devices,
             ModelProfile profile, Provenance prov) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("seed", cfg.seed());
-        s.put("device", Devices.describe(devices));
-        s.put("method", cfg.method().name());
-        s.put("model", Map.of("arch", cfg.model().arch(), "params", profile.params(),
-                "effective_params", profile.effectiveParams(), "macs", profile.macs(),
-                "effective_macs", profile.effectiveMacs()));
-        s.put("data", Map.of("name", data.name(), "digest", data.digest(), "train_size", data.trainSize(),
-                "eval_size", data.evalSize(), "eval_split", data.evalSplit()));
-        s.put("provenance", prov.asMap());
-        s.put("threads", Runtime.getRuntime().availableProcessors());
-        return s;
+        b.seed = cfg.seed();
+        b.device = Devices.describe(devices);
+        b.method = cfg.method().name();
+        b.model = RunSummary.ModelInfo.of(cfg.model().arch(), profile);
+        b.data = new RunSummary.DataInfo(data.name(), data.digest(), data.trainSize(), data.evalSize(),
+                data.evalSplit());
+        b.provenance = prov;
+        b.cpu = CpuInfo.current();
+        b.threads = Runtime.getRuntime().availableProcessors();
     }
 
     /** The evaluation row with the highest top-1 (the first such epoch on ties). */
-    private static Map<String, Object> best(List<EpochMetrics> history, String evalSplit) {
+    private static RunSummary.Best best(List<EpochMetrics> history, String evalSplit) {
         EpochMetrics best = null;
         for (EpochMetrics m : history) {
             if (m.split().equals(evalSplit) && (best == null || m.top1() > best.top1())) best = m;
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("epoch", best == null ? -1 : best.epoch());
-        r.put("split", evalSplit);
-        r.put("top1", best == null ? null : best.top1());
-        r.put("top5", best == null ? null : best.top5());
-        return r;
+        return best == null ? new RunSummary.Best(-1, evalSplit, null, null)
+                : new RunSummary.Best(best.epoch(), evalSplit, best.top1(), best.top5());
     }
 
-    private static Map<String, Object> finalMetrics(List<EpochMetrics> history) {
-        Map<String, Object> f = new LinkedHashMap<>();
+    private static Map<String, RunSummary.SplitMetrics> finalMetrics(List<EpochMetrics> history) {
+        Map<String, RunSummary.SplitMetrics> f = new LinkedHashMap<>();
         for (EpochMetrics m : history) {
-            if (!m.split().equals("test")) f.put(m.split(), metricMap(m)); // last row of each split wins
+            if (!m.split().equals("test")) f.put(m.split(), RunSummary.SplitMetrics.of(m)); // last row of each wins
         }
         return f;
-    }
-
-    private static Map<String, Object> metricMap(EpochMetrics m) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("epoch", m.epoch());
-        r.put("loss", m.loss());
-        r.put("top1", m.top1());
-        r.put("top5", m.top5());
-        return r;
     }
 }

@@ -14,6 +14,7 @@ import org.sparselab.tracking.MetricPoint;
 import org.sparselab.tracking.Provenance;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.tracking.RunStatus;
+import org.sparselab.tracking.RunSummary;
 import org.sparselab.tracking.Tracker;
 import org.sparselab.train.EpochMetrics;
 import org.slf4j.Logger;
@@ -71,11 +72,12 @@ final class RunTracking implements AutoCloseable {
      */
     void resume(Path runDir, int lastEpoch) {
         guard(() -> {
-            var s = RunRecorder.readSummary(runDir);
-            String experiment = String.valueOf(s.get("experiment"));
-            Object previous = s.get("mlflow_run_id");
-            if (previous instanceof String id && tracker.reattach(experiment, id, lastEpoch)) return;
-            tracker.start(experiment, String.valueOf(s.get("run_name")), System.currentTimeMillis(),
+            RunSummary s = RunSummary.read(runDir);
+            String experiment = s.experiment();
+            String previous = s.mlflowRunId();
+            // A spooled tracker continues its spool even when the record never learned the MLflow run id.
+            if (tracker.reattach(experiment, previous, lastEpoch)) return;
+            tracker.start(experiment, s.runName(), System.currentTimeMillis(),
                     Map.of("sparselab.run_dir", runDir.toString(), "sparselab.resumed_from_epoch",
                             Integer.toString(lastEpoch)));
             tracker.logParams(ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG))));
@@ -122,43 +124,43 @@ final class RunTracking implements AutoCloseable {
      * What the run measured once training ended, from its summary: the trained model's cost (masks counted),
      * latency, and the deployed form's cost, accuracy and latency, at step {@code lastEpoch}.
      */
-    @SuppressWarnings("unchecked")
-    void endOfTraining(Map<String, Object> summary, long lastEpoch) {
+    void endOfTraining(RunSummary summary, long lastEpoch) {
         long now = System.currentTimeMillis();
         List<MetricPoint> points = new ArrayList<>();
-        addNumbers(points, "", (Map<String, Object>) summary.get("final_model"), now, lastEpoch);
-        addLatency(points, "", (Map<String, Object>) summary.get("latency"), now, lastEpoch);
-        Map<String, Object> deployed = (Map<String, Object>) summary.get("deployed");
+        addCost(points, "", summary.finalModel(), now, lastEpoch);
+        addLatency(points, "", summary.latency(), now, lastEpoch);
+        RunSummary.Deployed deployed = summary.deployed();
         if (deployed != null) {
-            addNumbers(points, "deployed_", deployed, now, lastEpoch);
-            addLatency(points, "deployed_", (Map<String, Object>) deployed.get("latency"), now, lastEpoch);
+            addCost(points, "deployed_", deployed.cost(), now, lastEpoch);
+            add(points, "deployed_eval_top1", deployed.evalTop1(), now, lastEpoch);
+            add(points, "deployed_trained_eval_top1", deployed.trainedEvalTop1(), now, lastEpoch);
+            add(points, "deployed_max_abs_logit_diff", deployed.maxAbsLogitDiff(), now, lastEpoch);
+            addLatency(points, "deployed_", deployed.latency(), now, lastEpoch);
         }
         guard(() -> tracker.logMetrics(points));
     }
 
-    private static void addNumbers(List<MetricPoint> points, String prefix, Map<String, Object> m, long now,
-            long step) {
-        if (m == null) return;
-        m.forEach((k, v) -> {
-            if (v instanceof Number n) points.add(new MetricPoint(prefix + k, n.doubleValue(), now, step));
-        });
+    private static void addCost(List<MetricPoint> points, String prefix, RunSummary.Cost c, long now, long step) {
+        if (c == null) return;
+        add(points, prefix + "params", c.params(), now, step);
+        add(points, prefix + "effective_params", c.effectiveParams(), now, step);
+        add(points, prefix + "macs", c.macs(), now, step);
+        add(points, prefix + "effective_macs", c.effectiveMacs(), now, step);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void addLatency(List<MetricPoint> points, String prefix, Map<String, Object> latency, long now,
+    private static void addLatency(List<MetricPoint> points, String prefix, RunSummary.Latency latency, long now,
             long step) {
         if (latency == null) return;
-        latency.forEach((batch, stats) -> {
-            if (!(stats instanceof Map)) return; // flags such as "interleaved"
-            Object median = ((Map<String, Object>) stats).get("median_ms");
-            if (median instanceof Number n) {
-                points.add(new MetricPoint(prefix + "latency_" + batch + "_ms", n.doubleValue(), now, step));
-            }
-        });
+        if (latency.b1() != null) add(points, prefix + "latency_b1_ms", latency.b1().medianMs(), now, step);
+        if (latency.b64() != null) add(points, prefix + "latency_b64_ms", latency.b64().medianMs(), now, step);
+    }
+
+    private static void add(List<MetricPoint> points, String key, Number value, long now, long step) {
+        if (value != null) points.add(new MetricPoint(key, value.doubleValue(), now, step));
     }
 
     /** Uploads the record's files and a Markdown note, then ends the run with {@code status}. */
-    void finish(RunStatus status, Path runDir, Map<String, Object> summary) {
+    void finish(RunStatus status, Path runDir, RunSummary summary) {
         guard(() -> {
             tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
             for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SCALARS, RunRecorder.SUMMARY, RunRecorder.LOG,
@@ -170,15 +172,12 @@ final class RunTracking implements AutoCloseable {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static String note(RunStatus status, Map<String, Object> s) {
-        Object best = s.get("best") instanceof Map<?, ?> b ? ((Map<String, Object>) b).get("top1") : null;
+    private static String note(RunStatus status, RunSummary s) {
+        Double best = s.best() == null ? null : s.best().top1();
         return String.format(Locale.ROOT, "**%s** — %s on %s, method %s; best %s top-1 %s; record `%s`", status,
-                s.get("model") instanceof Map<?, ?> m ? m.get("arch") : "?",
-                s.get("data") instanceof Map<?, ?> d ? d.get("name") : "?", s.get("method"),
-                s.get("data") instanceof Map<?, ?> d2 ? d2.get("eval_split") : "eval",
-                best instanceof Number n ? String.format(Locale.ROOT, "%.2f %%", 100 * n.doubleValue()) : "n/a",
-                s.get("run_id"));
+                s.model() != null ? s.model().arch() : "?", s.data() != null ? s.data().name() : "?", s.method(),
+                s.evalSplit(), best != null ? String.format(Locale.ROOT, "%.2f %%", 100 * best) : "n/a",
+                s.runId());
     }
 
     /** Tracking must never stop training: report the first failure, then stay quiet. */

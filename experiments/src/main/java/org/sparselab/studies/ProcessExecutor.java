@@ -1,6 +1,7 @@
 package org.sparselab.studies;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -20,9 +21,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Each child gets {@code threads} intra-op threads and one inter-op thread ({@code ai.djl.pytorch.num_threads},
  * {@code ai.djl.pytorch.num_interop_threads}, and {@code OMP_NUM_THREADS}/{@code MKL_NUM_THREADS} for the native
  * libraries), so that workers × threads stays within the cores. Heap and {@code -D} options of this JVM are passed on;
- * debugger and agent options are not.
+ * debugger and agent options are not. A child's stdin is a pipe from this process, so a child never outlives the sweep:
+ * when the sweep dies (even by kill -9) the child sees the pipe end and stops as on SIGTERM.
  */
 public final class ProcessExecutor implements PointExecutor {
+    /** The environment variable that makes a child stop when its stdin ends (read by the CLI's Main). */
+    public static final String STOP_ON_STDIN_EOF = "SPARSELAB_STOP_ON_STDIN_EOF";
+
     private final List<String> launcher;
     private final Path workDir;
     private final int threads;
@@ -102,16 +107,20 @@ public final class ProcessExecutor implements PointExecutor {
         Map<String, String> env = pb.environment();
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.put("MKL_NUM_THREADS", Integer.toString(threads));
+        // The child's stdin stays an open pipe from this process: when this process dies, however it dies, the
+        // kernel closes it and the child stops at its next step boundary (Main, SPARSELAB_STOP_ON_STDIN_EOF).
+        env.put(STOP_ON_STDIN_EOF, "1");
         Process p = pb.start();
-        p.getOutputStream().close();
+        OutputStream lifeline = p.getOutputStream(); // held (not garbage-collected, so not closed) while it runs
         live.add(p);
         try {
             return p.waitFor();
         } catch (InterruptedException e) {
-            p.destroy(); // the sweep is being stopped: the child marks its run KILLED and can be resumed
+            p.destroy(); // the sweep is being stopped: the child checkpoints, marks its run KILLED, can be resumed
             throw e;
         } finally {
             live.remove(p);
+            lifeline.close();
         }
     }
 

@@ -19,7 +19,6 @@ import org.sparselab.config.ConfigFiles;
 import org.sparselab.config.ConfigLoader;
 import org.sparselab.config.SweepConfig;
 import org.sparselab.experiments.ExperimentConfig;
-import org.sparselab.report.ReportConfig;
 import org.sparselab.report.RunTable;
 import org.sparselab.report.StudyReport;
 import org.sparselab.report.Verdict;
@@ -108,38 +107,36 @@ public final class Reproduction {
                     + "--report-only first");
         }
         RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest, sweepDir));
-        List<String> preface = preface(suiteFile, suite, manifest, runs, options, command, start);
-        ReportConfig cfg = suite.report().against() == null ? suite.report()
-                : suite.report().withAgainst(projectDir.resolve(suite.report().against()).toString());
-        StudyReport.Result report = StudyReport.write(runs, cfg, suite.claims(),
+        List<String> preface = preface(suiteFile, suite, sweepDir, manifest, runs, options, command, start);
+        StudyReport.Result report = StudyReport.write(runs, suite.report(), suite.claims(),
                 projectDir.resolve(suite.outputOrDefault()), PAGE,
-                new StudyReport.Context(suite.titleOrDefault(), preface));
+                new StudyReport.Context(suite.titleOrDefault(), preface, projectDir));
         out.printf("report %s%n", report.page());
-        for (Verdict v : report.verdicts()) out.printf("  %-4s %s%n", v.result().word(), v.claim());
+        for (Verdict v : report.verdicts()) out.printf("  %-12s %s%n", v.result().word(), v.claim());
+        if (report.dirtyRuns() > 0) {
+            out.printf("warning: %d run(s) in this report ran from a working tree with uncommitted changes; do not "
+                    + "commit the report: re-run them from a clean checkout (see the warning in %s)%n",
+                    report.dirtyRuns(), PAGE);
+        }
         out.flush();
         return new Result(sweep, report);
     }
 
-    private List<String> preface(Path suiteFile, SuiteConfig suite, SweepManifest.Data manifest, RunTable runs,
-            SweepRunner.Options o, List<String> command, Instant start) {
+    private List<String> preface(Path suiteFile, SuiteConfig suite, Path sweepDir, SweepManifest.Data manifest,
+            RunTable runs, SweepRunner.Options o, List<String> command, Instant start) {
         List<String> lines = new ArrayList<>();
         Path rel = projectDir.toAbsolutePath().relativize(suiteFile.toAbsolutePath());
         lines.add("Produced by `./sparselab " + String.join(" ", command) + "` from `" + rel + "`: "
                 + manifest.points().size() + " run(s) as one sweep (manifest `"
-                + projectDir.toAbsolutePath().relativize(Path.of(manifest.runsDir()).resolve("sweeps")
-                        .resolve(manifest.sweep()).resolve(SweepManifest.FILE)) + "`"
+                + projectDir.toAbsolutePath().relativize(sweepDir.toAbsolutePath().resolve(SweepManifest.FILE))
+                + "`" // where it is now: the recorded runs_dir may name another clone
                 + (manifest.parentRunId() == null ? "" : ", MLflow parent run `" + manifest.parentRunId() + "`")
                 + ").");
-        Set<String> commits = new LinkedHashSet<>();
         Set<String> hosts = new LinkedHashSet<>();
         Instant first = null;
         Instant last = null;
         double compute = 0;
         for (int i = 0; i < runs.size(); i++) {
-            String c = runs.text(i, "tags.mlflow.source.git.commit");
-            String dirty = runs.text(i, "tags.sparselab.git.dirty");
-            if (c != null) commits.add("`" + c.substring(0, Math.min(12, c.length())) + "`"
-                    + ("true".equals(dirty) ? " (with uncommitted changes)" : ""));
             String h = runs.text(i, "tags.sparselab.host");
             if (h != null) hosts.add(h);
             Instant s = RunIndex.instant(runs.text(i, RunTable.START_TIME));
@@ -152,7 +149,6 @@ public final class Reproduction {
             double d = runs.number(i, "metrics.duration_s");
             if (Double.isFinite(d)) compute += d;
         }
-        if (!commits.isEmpty()) lines.add("Code: git commit " + String.join(", ", commits) + ".");
         lines.add("Machine: " + Machine.current().describe() + (hosts.isEmpty() ? "" : "; runs ran on "
                 + String.join(", ", hosts)) + ".");
         String wall = first == null ? "unknown" : minutes(Duration.between(first, last));

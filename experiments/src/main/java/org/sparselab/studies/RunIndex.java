@@ -12,8 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.sparselab.config.ConfigWriter;
+import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.tracking.ProcessInfo;
+import org.sparselab.tracking.RunLock;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
+import org.sparselab.tracking.StaleRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +36,13 @@ public final class RunIndex {
     /** A run record. */
     public record Run(Path dir, String runId, String status, String startTime, boolean checkpoint,
             ProcessInfo process) {
-        /** RUNNING and its process alive here, or RUNNING on another host (unknowable, so assumed alive). */
+        /**
+         * RUNNING and written now: its lock is held, or its process is alive here, or it runs on another host
+         * (unknowable, so assumed alive).
+         */
         public boolean live() {
-            return status.equals("RUNNING") && process != null && (!process.isLocal() || process.isAlive());
+            return status.equals("RUNNING") && (RunLock.isHeld(dir)
+                    || process != null && (!process.isLocal() || process.isAlive()));
         }
 
         public boolean interrupted() {
@@ -70,21 +79,37 @@ public final class RunIndex {
         if (!Files.isDirectory(experimentDir)) return new RunIndex(byHash);
         try (Stream<Path> dirs = Files.list(experimentDir)) {
             for (Path d : dirs.filter(p -> Files.exists(p.resolve(RunRecorder.SUMMARY))).toList()) {
-                Map<String, Object> s;
-                try {
-                    s = RunRecorder.readSummary(d);
-                } catch (IOException e) {
-                    LOG.warn("cannot read {}: {}", d.resolve(RunRecorder.SUMMARY), e.getMessage());
+                RunSummary s = StaleRuns.settle(d); // a dead RUNNING run becomes KILLED here and in MLflow
+                if (s == null) {
+                    LOG.warn("cannot read {}", d.resolve(RunRecorder.SUMMARY));
                     continue;
                 }
-                if (!(s.get("config_sha256") instanceof String hash)) continue;
-                byHash.computeIfAbsent(hash, k -> new ArrayList<>()).add(new Run(d, String.valueOf(s.get("run_id")),
-                        String.valueOf(s.get("status")), Objects.toString(s.get("start_time"), ""),
-                        Files.exists(d.resolve(RunRecorder.CHECKPOINT)), ProcessInfo.fromMap(s.get("process"))));
+                String hash = identity(d, s);
+                if (hash == null) continue;
+                byHash.computeIfAbsent(hash, k -> new ArrayList<>()).add(new Run(d, s.runId(),
+                        String.valueOf(s.status()), Objects.toString(s.startTime(), ""),
+                        Files.exists(d.resolve(RunRecorder.CHECKPOINT)), s.process()));
             }
         }
         byHash.values().forEach(l -> l.sort(Comparator.comparing(r -> instant(r.startTime()))));
         return new RunIndex(byHash);
+    }
+
+    /**
+     * The run's config identity ({@link ConfigWriter#identitySha256}), from its stored resolved config; for a record
+     * without one, the summary's hash. Records written before tracking.* left the hash carry the hash of the whole
+     * YAML in their summary; computing it from config.yaml lets a sweep re-run with another MLflow parent find them.
+     */
+    static String identity(Path runDir, RunSummary summary) {
+        Path config = runDir.resolve(RunRecorder.CONFIG);
+        if (Files.isRegularFile(config)) {
+            try {
+                return ConfigWriter.identitySha256(Files.readString(config), ExperimentConfig.class);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot read {}: {}", config, e.getMessage());
+            }
+        }
+        return summary.configSha256();
     }
 
     /** The runs of config {@code sha256}, oldest first. */

@@ -15,10 +15,14 @@ import org.sparselab.tracking.AtomicFiles;
  * <p>Correct by construction: the task id indexes a bash array of absolute child-config paths written in point
  * order; the array spec lists only the indices to run; each task pins its threads to the CPUs Slurm gave it and
  * does not rebuild the jar ({@code SPARSELAB_NO_BUILD=1}); {@code --idempotent} makes a resubmitted task skip a
- * FINISHED point and resume an interrupted one.
+ * FINISHED point and resume an interrupted one. Tasks are requeueable ({@code --requeue}) and the JVM, which the task
+ * {@code exec}s, receives SIGTERM before the time limit ({@code --signal=B:TERM@120}) as on preemption: it checkpoints
+ * at its next step and the requeued task resumes from there.
  */
 public final class SlurmScript {
     public static final String FILE = "sweep.sbatch";
+    /** Seconds before the time limit at which the task's JVM gets SIGTERM (to checkpoint and end interrupted). */
+    static final int SIGNAL_BEFORE_LIMIT_S = 120;
 
     /**
      * @param cpusPerTask CPUs (= compute threads) per task
@@ -67,6 +71,10 @@ public final class SlurmScript {
         sb.append("#SBATCH --array=").append(arraySpec(run)).append(o.maxParallel() > 0 ? "%" + o.maxParallel() : "")
                 .append('\n');
         sb.append("#SBATCH --ntasks=1\n");
+        // Preemption and node failures requeue the task, which resumes its run; SIGTERM (at preemption, and from
+        // --signal 2 minutes before the time limit) makes the run checkpoint at its next step and end interrupted.
+        sb.append("#SBATCH --requeue\n");
+        sb.append("#SBATCH --signal=B:TERM@").append(SIGNAL_BEFORE_LIMIT_S).append('\n');
         sb.append("#SBATCH --cpus-per-task=").append(o.cpusPerTask()).append('\n');
         if (o.time() != null) sb.append("#SBATCH --time=").append(o.time()).append('\n');
         if (o.memory() != null) sb.append("#SBATCH --mem=").append(o.memory()).append('\n');

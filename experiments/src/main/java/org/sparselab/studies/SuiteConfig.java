@@ -34,9 +34,8 @@ public record SuiteConfig(
         List<ClaimConfig> claims) {
 
     public SuiteConfig {
-        if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
-            throw ConfigException.expected("name", "a name of letters, digits, '_', '.', '-'", name);
-        }
+        Check.pathSegment("name", name);
+        if (experiment != null) Check.pathSegment("experiment", experiment);
         Check.positive("seeds", seeds);
         if (runs == null || runs.isEmpty()) throw ConfigException.expected("runs", "at least one entry", runs);
         set = List.copyOf(set);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.sparselab.config.Check;
 import org.sparselab.config.ConfigException;
 import org.sparselab.config.ConfigFiles;
 import org.sparselab.config.ConfigLoader;
@@ -56,9 +57,7 @@ public final class SweepPlan {
      */
     public SweepPlan(String name, String experiment, List<Entry> entries) {
         if (entries.isEmpty()) throw new ConfigException("runs", "a sweep needs at least one config");
-        if (name != null && !name.matches("[A-Za-z0-9_.-]+")) {
-            throw ConfigException.expected("name", "a name of letters, digits, '_', '.', '-'", name);
-        }
+        if (name != null) Check.pathSegment("name", name);
         this.name = name;
         this.experiment = experiment;
         this.entries = List.copyOf(entries);
@@ -103,7 +102,7 @@ public final class SweepPlan {
                 tree = Overrides.set(tree, "tracking.parent_run_id", parentRunId == null
                         ? ScalarNode.ofNull("sweep", 0) : ScalarNode.ofString(parentRunId, "sweep", 0), "sweep");
                 ConfigLoader.Loaded<ExperimentConfig> loaded = bind(tree, env);
-                validate.accept(loaded.config());
+                loaded.check(validate);
                 Child child = new Child(children.size(), label, p.texts(), e, loaded);
                 Integer twin = seen.putIfAbsent(identity(loaded.config()), child.index());
                 if (twin != null) {

@@ -24,7 +24,7 @@ import org.sparselab.config.YamlWriter;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.MetricPoint;
-import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
 import org.sparselab.tracking.RunStatus;
 import org.sparselab.tracking.Tracker;
 import org.sparselab.tracking.Trackers;
@@ -185,11 +185,12 @@ public final class SweepRunner {
         Tracker parent = null;
         if (!dryRun) {
             Files.createDirectories(dir);
-            parent = Trackers.open(first.trackingUri(), dir, env);
+            parent = Trackers.open(first.first().tracking(), dir, env);
             try {
                 if (parentId == null) {
                     startParent(parent, first, dir, plan);
-                    parentId = parent.runId();
+                    // Children name their parent in their configs: wait (bounded) for the backend to create it.
+                    parentId = parent.awaitRunId(java.time.Duration.ofSeconds(30));
                 } else if (!parent.reattach(first.experiment(), parentId, Long.MAX_VALUE)) {
                     LOG.warn("cannot reopen MLflow parent run {}; its status will not be updated", parentId);
                     parent.close();
@@ -344,8 +345,8 @@ public final class SweepRunner {
         if (run != null) {
             runDir = run.dir().toAbsolutePath().toString();
             runId = run.runId();
-            Object s = RunRecorder.readSummary(run.dir()).get("status");
-            status = s == null ? "FAILED" : s.toString();
+            RunStatus s = RunSummary.read(run.dir()).status();
+            status = s == null ? "FAILED" : s.name();
         }
         String error = code == 0 && status.equals("FINISHED") ? null : lastLine(log, logStart, code);
         if (code != 0 && status.equals("RUNNING")) {

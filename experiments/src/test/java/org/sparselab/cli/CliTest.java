@@ -62,7 +62,7 @@ class CliTest {
     @Test
     void negativeEpochsAreOutOfRange() throws IOException {
         Path f = write("neg.yaml", GOOD.replace("  epochs: 1", "  epochs: -2"));
-        assertOneLineError(cli("run", f.toString()), f + ":6: train.epochs: expected an integer >= 0, found -2");
+        assertOneLineError(cli("run", f.toString()), f + ":6: train.epochs: expected a positive integer, found -2");
     }
 
     @Test

@@ -108,7 +108,10 @@ class StudiesCliTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertOneLineError(cli("report", empty.toString()), empty + ": no run records here");
         assertOneLineError(cli("report", dir.resolve("absent").toString()), dir.resolve("absent") + ": no such directory");
-        assertOneLineError(cli("report", "--mlflow", "http://localhost:5000"), "--mlflow: expected an MLflow file store");
+        assertOneLineError(cli("report", "--mlflow", "none"), "--mlflow: expected an MLflow file store (file:<path>) or "
+                + "server (http://…), found 'none'");
+        assertOneLineError(cli("report", "--mlflow", "http://127.0.0.1:1"), "--mlflow: cannot read runs from "
+                + "http://127.0.0.1:1");
         assertOneLineError(cli("reproduce", "nosuchmethod"), "configs/repro/nosuchmethod/suite.yaml: no reproduction "
                 .replace("configs", Path.of("").toAbsolutePath().resolve("configs").toString()));
     }

@@ -95,7 +95,7 @@ class MaskMethodsPipelineTest {
         var deployed = (Map<String, Object>) s.get("deployed");
         assertEquals(model.get("effective_params"), deployed.get("effective_params"));
         assertTrue(((Number) deployed.get("max_abs_logit_diff")).doubleValue() < 1e-4, deployed.toString());
-        var forms = (List<Map<String, Object>>) deployed.get("forms");
+        var forms = (List<Map<String, Object>>) ((Map<String, Object>) deployed.get("export")).get("forms");
         assertEquals(18, forms.size(), "one row per converted conv");
         for (Map<String, Object> f : forms) {
             assertTrue(List.of("masked", "decomposed").contains(f.get("deployed")), f.toString());

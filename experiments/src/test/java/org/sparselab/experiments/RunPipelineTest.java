@@ -24,6 +24,7 @@ import org.sparselab.data.DataEnvironment;
 import org.sparselab.tracking.FakeMlflowServer;
 import org.sparselab.tracking.MetricPoint;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunStatus;
 import org.sparselab.tracking.Spool;
 import org.sparselab.train.EpochMetrics;
 import org.sparselab.train.TrainingDivergedException;
@@ -34,6 +35,7 @@ class RunPipelineTest {
     @TempDir Path dir;
 
     private String trackingUri = "none";
+    private String finishWaitS = "30"; // outage tests shorten it
 
     private String config(String train) {
         return """
@@ -49,11 +51,11 @@ class RunPipelineTest {
                   workers: 0
                   synthetic: {train_size: 160, test_size: 64, channels: 1}
                 model: {arch: resnet20}
-                tracking: {uri: '%s'}
+                tracking: {uri: '%s', timeout_s: 3, finish_wait_s: %s}
                 output: {dir: '%s'}
                 train:
                 %s
-                """.formatted(trackingUri, dir.resolve("runs").toString().replace("'", "''"),
+                """.formatted(trackingUri, finishWaitS, dir.resolve("runs").toString().replace("'", "''"),
                 train.indent(2).stripTrailing());
     }
 
@@ -72,9 +74,7 @@ class RunPipelineTest {
               - {name: finetune, optimizer: {name: sgd, lr: 0.01, momentum: 0.9}, lr_schedule: {name: constant}}
             """;
 
-    /** Short network patience so outage tests stay fast. */
-    private static final Map<String, String> ENV =
-            Map.of("SPARSELAB_MLFLOW_FINISH_WAIT_MS", "300", "SPARSELAB_MLFLOW_TIMEOUT_MS", "3000");
+    private static final Map<String, String> ENV = Map.of();
 
     private final RunPipeline pipeline = new RunPipeline(Path.of("").toAbsolutePath(),
             DataEnvironment.isolated(Path.of("").toAbsolutePath()), ENV);
@@ -167,6 +167,7 @@ class RunPipelineTest {
     void serverFailingMidRunLosesNothingAfterSync() throws IOException {
         try (FakeMlflowServer server = new FakeMlflowServer(0)) {
             trackingUri = server.uri();
+            finishWaitS = "0.3";
             TrainingProgress outage = new TrainingProgress() {
                 @Override
                 public void passStarted(String phase, int epoch, String split, int batches) {
@@ -252,7 +253,7 @@ class RunPipelineTest {
         assertThrows(IllegalStateException.class, () -> run(config(TWO_PHASES), crash, holder));
         assertEquals("FAILED", RunRecorder.readSummary(holder[0]).get("status"));
         RunPipeline.Outcome resumed = pipeline.resume(holder[0], TrainingProgress.NONE, new RunPipeline.Listener() {});
-        assertEquals("FINISHED", resumed.summary().get("status"));
+        assertEquals(RunStatus.FINISHED, resumed.summary().status());
         assertEquals(withoutTimes(uninterrupted), withoutTimes(RunRecorder.readMetrics(holder[0])));
     }
 

@@ -1,6 +1,7 @@
 package org.sparselab.studies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparselab.config.ConfigException;
 import org.sparselab.data.DataEnvironment;
 import org.sparselab.experiments.RunPipeline;
+import org.sparselab.report.Stats;
 import org.sparselab.report.Verdict;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
@@ -71,24 +73,26 @@ class ReproductionTest {
         assertEquals(List.of("resnet32", "resnet20", "resnet20"), cmp.stringColumn("method").asList());
         assertEquals(List.of(2, 2, 2), cmp.intColumn("n").asList());
         int lr01 = cmp.stringColumn("variant").indexOf("lr=0.1");
-        double delta = cmp.doubleColumn("delta_top1_pt").getDouble(lr01);
-        double expected = cmp.doubleColumn("top1_mean_pct").getDouble(lr01) - cmp.doubleColumn("top1_mean_pct")
+        double delta = cmp.numberColumn("delta_top1_pt").getDouble(lr01);
+        double expected = cmp.numberColumn("top1_mean_pct").getDouble(lr01) - cmp.numberColumn("top1_mean_pct")
                 .getDouble(0);
         assertEquals(expected, delta, 1e-9, "Δ is the difference of the means");
-        assertEquals(cmp.doubleColumn("top1_mean_pct").getDouble(0) - 60.0,
-                cmp.doubleColumn("diff_vs_paper_pt").getDouble(0), 1e-9, "ours − paper");
+        assertEquals(cmp.numberColumn("top1_mean_pct").getDouble(0) - 60.0,
+                cmp.numberColumn("diff_vs_paper_pt").getDouble(0), 1e-9, "ours − paper");
 
+        // Each verdict as the 95 % Welch interval of the difference of the tables' means says (2 seeds a side).
         List<Verdict> v = result.report().verdicts();
         assertEquals(3, v.size());
-        assertEquals(delta >= -50 ? Verdict.Result.YES : Verdict.Result.NO, v.get(0).result(), v.get(0).detail());
-        double factor = cmp.doubleColumn("macs_reduction_x").getDouble(lr01);
+        assertEquals(expected(stats(cmp, lr01).minus(stats(cmp, 0)), -50), v.get(0).result(), v.get(0).detail());
+        assertTrue(v.get(0).detail().startsWith(String.format(java.util.Locale.ROOT, "Δ = %+.2f pt, 95 %% CI [",
+                delta)), v.get(0).detail());
+        double factor = cmp.numberColumn("macs_reduction_x").getDouble(lr01);
         assertTrue(factor > 1.5 && factor < 2.0, "resnet32 / resnet20 MACs: " + factor);
-        assertEquals(Verdict.Result.YES, v.get(1).result(), v.get(1).detail());
+        assertEquals(Verdict.Result.YES, v.get(1).result(), v.get(1).detail()); // counts equal over seeds: exact
         Table abl = read(dir.resolve("ablation.csv"));
         assertEquals(List.of("0.1", "0.02"), abl.column("value").asStringColumn().asList());
-        boolean ordered = abl.doubleColumn("top1_mean_pct").getDouble(0) >= abl.doubleColumn("top1_mean_pct")
-                .getDouble(1);
-        assertEquals(ordered ? Verdict.Result.YES : Verdict.Result.NO, v.get(2).result(), v.get(2).detail());
+        assertEquals(expected(stats(abl, 0).minus(stats(abl, 1)), 0), v.get(2).result(), v.get(2).detail());
+        assertTrue(page.contains("Welch's t interval"), page);
         assertTrue(page.contains("| " + v.get(2).claim() + " | **" + v.get(2).result().word() + "** |"), page);
 
         // Again: everything has finished, nothing trains; the report is rebuilt from the same runs.
@@ -100,6 +104,31 @@ class ReproductionTest {
         Reproduction.Result reportOnly = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
         assertEquals(null, reportOnly.sweep());
         assertEquals(0, again.calls.get());
+
+        // Committed results hold project-relative paths: the manifest made so still gives the same report.
+        Path manifest = project.resolve("results/runs/repro_tiny/sweeps/tiny/manifest.json");
+        String prefix = project.toAbsolutePath() + "/";
+        assertTrue(Files.readString(manifest).contains(prefix), "the sweep recorded absolute paths");
+        Files.writeString(manifest, Files.readString(manifest).replace(prefix, ""));
+        Reproduction.Result relative = r.run(suite, true, o, again, List.of("reproduce", "tiny", "--report-only"));
+        assertEquals(result.report().comparison().data().doubleColumn("top1_mean_pct").asList(),
+                relative.report().comparison().data().doubleColumn("top1_mean_pct").asList());
+        String rebuilt = Files.readString(dir.resolve("REPORT.md"));
+        assertTrue(rebuilt.contains("(manifest `results/runs/repro_tiny/sweeps/tiny/manifest.json`"), rebuilt);
+        assertFalse(rebuilt.contains(prefix), rebuilt);
+    }
+
+    /** Row {@code row}'s top-1 mean, std and n as a table prints them. */
+    private static Stats stats(Table t, int row) {
+        return new Stats(t.numberColumn("top1_mean_pct").getDouble(row), t.numberColumn("top1_std_pct").getDouble(row),
+                t.intColumn("n").getInt(row));
+    }
+
+    /** "Δ ≥ threshold" on the 95 % interval: yes wholly above, no wholly below, else inconclusive. */
+    private static Verdict.Result expected(Stats.Difference d, double threshold) {
+        Stats.Interval ci = d.interval(0.95);
+        if (ci.low() >= threshold) return Verdict.Result.YES;
+        return ci.high() < threshold ? Verdict.Result.NO : Verdict.Result.INCONCLUSIVE;
     }
 
     @Test

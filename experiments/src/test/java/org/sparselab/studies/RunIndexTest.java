@@ -8,9 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.config.ConfigWriter;
+import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.experiments.Schema;
 import org.sparselab.tracking.ProcessInfo;
 
 /** Skip / resume / wait / run decisions from run records, including runs whose process died without a word. */
@@ -79,6 +84,24 @@ class RunIndexTest {
         assertEquals(RunIndex.Action.WAIT, decide("h", false).action());
         record("o", "RUNNING", true, new ProcessInfo(1, 1, "another-host.example"));
         assertEquals(RunIndex.Action.WAIT, decide("o", false).action(), "another host's run cannot be judged");
+    }
+
+    @Test
+    void aRecordFromBeforeTrackingLeftTheHashIsFoundByItsConfig() throws IOException {
+        // Its summary holds the hash of the whole YAML (parent run "old"); its config.yaml is what counts.
+        var old = ConfigLoader.parse(SweepPlanTest.BASE, List.of("tracking.parent_run_id=old"), ExperimentConfig.class,
+                Schema.types(), Map.of());
+        Path d = record(ConfigWriter.sha256(old.config()), "FINISHED", false, null);
+        Files.writeString(d.resolve("config.yaml"), old.yaml());
+        var now = ConfigLoader.parse(SweepPlanTest.BASE, List.of("tracking.parent_run_id=new"), ExperimentConfig.class,
+                Schema.types(), Map.of());
+        assertEquals(old.sha256(), now.sha256());
+        RunIndex.Decision decision = decide(now.sha256(), false);
+        assertEquals(RunIndex.Action.SKIP, decision.action());
+        assertEquals(d, decision.run().dir());
+        var longer = ConfigLoader.parse(SweepPlanTest.BASE, List.of("train.epochs=2"), ExperimentConfig.class,
+                Schema.types(), Map.of());
+        assertEquals(RunIndex.Action.RUN, decide(longer.sha256(), false).action(), "another config is not skipped");
     }
 
     @Test

@@ -46,6 +46,7 @@ class SlurmScriptTest {
         assertTrue(s.startsWith("#!/usr/bin/env bash\n"), s);
         for (String line : List.of("#SBATCH --job-name=grid", "#SBATCH --array=0,2-3%2", "#SBATCH --cpus-per-task=4",
                 "#SBATCH --time=01:00:00", "#SBATCH --mem=8G", "#SBATCH --account=lab", "#SBATCH --ntasks=1",
+                "#SBATCH --requeue", "#SBATCH --signal=B:TERM@120",
                 "#SBATCH --output=" + o.dir().resolve("logs") + "/slurm-%A_%a.log", "cd '" + dir + "'",
                 "exec ./sparselab run \"$CONFIG\" --idempotent --no-progress", "export SPARSELAB_NO_BUILD=1")) {
             assertTrue(s.contains(line + "\n") || s.contains(line + "  "), line + " in\n" + s);

@@ -62,12 +62,19 @@ class SweepPlanTest {
     }
 
     @Test
-    void theParentRunIsPartOfTheHash() throws IOException {
+    void whereARunIsTrackedIsNotPartOfTheHash() throws IOException {
         SweepPlan plan = SweepPlan.of(write(BASE), List.of(), List.of("seed=1,2"), List.of(), null, "s");
-        String a = expand(plan, null).children().get(0).sha256();
-        String b = expand(plan, "p1").children().get(0).sha256();
-        assertTrue(!a.equals(b));
-        assertEquals(b, expand(plan, "p1").children().get(0).sha256(), "deterministic");
+        SweepPlan.Child a = expand(plan, null).children().get(0);
+        SweepPlan.Child b = expand(plan, "p1").children().get(0);
+        assertEquals("p1", b.config().tracking().parentRunId(), "the child still names its parent run");
+        assertTrue(b.loaded().yaml().contains("parent_run_id: p1"), b.loaded().yaml());
+        assertEquals(a.sha256(), b.sha256(), "a new MLflow parent run is the same config");
+        SweepPlan elsewhere = SweepPlan.of(write(BASE.replace("uri: none", "uri: 'file:./elsewhere'")), List.of(),
+                List.of("seed=1,2"), List.of(), null, "s");
+        assertEquals(a.sha256(), expand(elsewhere, "p2").children().get(0).sha256(), "another tracking URI too");
+        SweepPlan other = SweepPlan.of(write(BASE), List.of("train.epochs=2"), List.of("seed=1,2"), List.of(), null,
+                "s");
+        assertTrue(!a.sha256().equals(expand(other, null).children().get(0).sha256()), "what it computes does");
         assertEquals("s", expand(plan, null).name());
     }
 
@@ -86,7 +93,7 @@ class SweepPlanTest {
         Path f = write(BASE + "sweep:\n  grid:\n    train.epochs: [1, -3]\n");
         var e = assertThrows(ConfigException.class, () -> expand(SweepPlan.of(f, List.of(), List.of(), List.of(),
                 null, null), null));
-        assertTrue(e.getMessage().startsWith(f + ":9: train.epochs: expected an integer >= 0"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ":9: train.epochs: expected a positive integer"), e.getMessage());
     }
 
     @Test
@@ -113,7 +120,7 @@ class SweepPlanTest {
         var e = assertThrows(ConfigException.class, () -> plan.expand(null, Map.of(), c -> {
             if (c.model().arch().equals("resnet32")) throw new ConfigException("model.arch", "not on this machine");
         }));
-        assertEquals("model.arch: not on this machine", e.getMessage());
+        assertEquals("--sweep model.arch: not on this machine", e.getMessage(), "located at the flag that set it");
         // The binder's own checks name the flag: a misspelled model is caught before anything runs.
         SweepPlan typo = SweepPlan.of(write(BASE), List.of(), List.of("model.arch=resnet20,resnt32"), List.of(), null,
                 null);

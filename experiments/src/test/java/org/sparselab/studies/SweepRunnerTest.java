@@ -80,6 +80,26 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aFreshCloneWithoutTheSweepDirectorySkipsThePointsItHas() throws IOException {
+        SweepPlan plan = plan("model.arch=resnet20,resnet32");
+        SweepRunner.Outcome o = runner().run(plan, List.of("sweep"), workers(1), new FakeExecutor(dir, Map.of(), 0));
+        String firstParent = SweepManifest.read(o.dir()).parentRunId();
+        // A fresh clone: the run records are there, the sweep directory and the MLflow store are not.
+        try (var files = Files.walk(o.dir())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        try (var files = Files.walk(dir.resolve("mlruns"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        FakeExecutor again = new FakeExecutor(dir, Map.of(), 0);
+        SweepRunner.Outcome o2 = runner().run(plan, List.of("sweep"), workers(1), again);
+        SweepManifest.Data m = SweepManifest.read(o2.dir());
+        assertTrue(!firstParent.equals(m.parentRunId()), "a new MLflow parent run");
+        assertTrue(again.calls.isEmpty(), "nothing to do: " + again.calls);
+        assertTrue(m.points().stream().allMatch(p -> p.action().equals("skip")), m.points().toString());
+    }
+
+    @Test
     void interruptedPointsResumeAndFailedOnesAreRecorded() throws IOException {
         SweepPlan plan = plan("model.arch=resnet20,resnet32");
         FakeExecutor first = new FakeExecutor(dir, Map.of("tiny-resnet20-s1", RunStatus.KILLED,

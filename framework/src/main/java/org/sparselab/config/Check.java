@@ -7,6 +7,10 @@ import java.util.List;
 public final class Check {
     private Check() {}
 
+    private static ConfigException expected(String key, String what, Object found) {
+        return ConfigException.expected(key, what, found);
+    }
+
     public static void positive(String key, long value) {
         if (value <= 0) throw ConfigException.expected(key, "a positive integer", value);
     }
@@ -43,6 +47,17 @@ public final class Check {
     public static void divides(String key, int divisor, int channels, String what) {
         if (divisor <= 0 || channels % divisor != 0) {
             throw new ConfigException(key, divisor + " does not divide " + what + " (" + channels + ")");
+        }
+    }
+
+    /**
+     * A name that becomes one directory level under an output or tracking directory (a run's name, experiment, sweep
+     * or suite): letters, digits, '_', '.', '-', and not made of dots only, so no value can climb out with '..'.
+     */
+    public static void pathSegment(String key, String value) {
+        if (value == null || !value.matches("[A-Za-z0-9_.-]+") || value.matches("\\.+")) {
+            throw expected(key, "a name of letters, digits, '_', '.', '-' that is not '.' or '..' (it names a "
+                    + "directory)", value);
         }
     }
 

@@ -223,6 +223,16 @@ public final class ConfigBinder {
         }
     }
 
+    /**
+     * {@code e} located at the key it names in {@code root} (or the deepest enclosing section written there): for
+     * checks made after binding, such as whether {@code output.dir} is writable. An error with a location stays.
+     */
+    public static ConfigException locate(ConfigNode root, ConfigException e) {
+        if (e.source() != null || !(root instanceof MapNode map)) return e;
+        ConfigNode at = locate(map, e.keyPath());
+        return e.at(at.source(), at.line());
+    }
+
     /** The deepest node along {@code relPath} ({@code phases[1].epochs}) that exists, starting at {@code map}. */
     private static ConfigNode locate(MapNode map, String relPath) {
         ConfigNode at = map;

@@ -15,11 +15,25 @@ public final class ConfigLoader {
 
     private ConfigLoader() {}
 
-    /** A bound config with its canonical YAML ({@link ConfigWriter#toYaml}) and that text's SHA-256. */
-    public record Loaded<T extends Record>(T config, String yaml, String sha256) {
-        static <T extends Record> Loaded<T> of(T config) {
+    /**
+     * A bound config with its canonical YAML ({@link ConfigWriter#toYaml}), its identity hash (that text's SHA-256
+     * without the sections marked {@link NotHashed}, {@link ConfigWriter#identitySha256}), and the tree it was bound
+     * from (for locating errors found after binding).
+     */
+    public record Loaded<T extends Record>(T config, String yaml, String sha256, ConfigNode tree) {
+        static <T extends Record> Loaded<T> of(T config, ConfigNode tree) {
             String yaml = ConfigWriter.toYaml(config);
-            return new Loaded<>(config, yaml, ConfigWriter.sha256(yaml));
+            return new Loaded<>(config, yaml, ConfigWriter.identitySha256(yaml, config.getClass()), tree);
+        }
+
+        /** Runs a check of the bound config; a {@link ConfigException} it throws is located in the file. */
+        public Loaded<T> check(java.util.function.Consumer<T> check) {
+            try {
+                check.accept(config);
+                return this;
+            } catch (ConfigException e) {
+                throw ConfigBinder.locate(tree, e);
+            }
         }
     }
 
@@ -68,6 +82,6 @@ public final class ConfigLoader {
     public static <T extends Record> Loaded<T> bind(
             MapNode root, List<String> overrides, Class<T> type, ConfigTypes types, Map<String, String> env) {
         ConfigNode resolved = EnvInterpolation.apply(Overrides.apply(root, overrides), env);
-        return Loaded.of(new ConfigBinder(types).bind(resolved, type));
+        return Loaded.of(new ConfigBinder(types).bind(resolved, type), resolved);
     }
 }

@@ -39,9 +39,30 @@ public final class ConfigWriter {
         return YamlWriter.write(toTree(config));
     }
 
-    /** SHA-256 (lowercase hex) of {@link #toYaml}'s UTF-8 bytes. */
+    /** SHA-256 (lowercase hex) of {@link #toYaml}'s UTF-8 bytes: the whole resolved YAML. */
     public static String sha256(Record config) {
         return sha256(toYaml(config));
+    }
+
+    /**
+     * The config's identity: SHA-256 of its resolved YAML {@code yaml} without the top-level sections of {@code type}
+     * marked {@link NotHashed} (the text is parsed, the sections dropped, the rest written again).
+     *
+     * <p>A function of the text, so the stored {@code config.yaml} of any run record, however old, gives the hash
+     * the same config gets today only when the texts agree: a record written before a key existed never matches a
+     * config that has that key.
+     */
+    public static String identitySha256(String yaml, Class<? extends Record> type) {
+        List<String> dropped = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (c.isAnnotationPresent(NotHashed.class)) dropped.add(YamlKeys.of(c));
+        }
+        if (dropped.isEmpty()) return sha256(yaml);
+        ConfigNode root = YamlReader.parse(yaml, SOURCE);
+        if (!(root instanceof MapNode map)) return sha256(yaml);
+        Map<String, ConfigNode> kept = new LinkedHashMap<>(map.entries());
+        dropped.forEach(kept::remove);
+        return sha256(YamlWriter.write(new MapNode(kept, SOURCE, 0)));
     }
 
     static String sha256(String text) {

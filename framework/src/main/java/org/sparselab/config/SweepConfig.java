@@ -53,9 +53,7 @@ public record SweepConfig(
         grid = grid == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
         zip = zip == null ? List.of() : List.copyOf(zip);
         Check.nonNegative("seeds", seeds);
-        if (name != null && !name.matches("[A-Za-z0-9_.-]+")) {
-            throw ConfigException.expected("name", "a name of letters, digits, '_', '.', '-'", name);
-        }
+        if (name != null) Check.pathSegment("name", name);
         Set<String> seen = new LinkedHashSet<>();
         for (Map.Entry<String, List<ConfigNode>> e : grid.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) {

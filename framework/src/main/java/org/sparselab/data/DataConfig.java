@@ -25,6 +25,10 @@ public record DataConfig(
                 @Default("null") Integer maxTrainSamples,
         @Doc("Use a seeded subset of this many evaluation/test images (quick runs); unset = all.")
                 @Default("null") Integer maxEvalSamples,
+        @Doc("How max_train_samples / max_eval_samples subsets are drawn: random (a seeded sample of all images) or "
+                + "stratified (seeded, equal counts per class, as the reproduction specs ask: 15,000 = 1,500 per "
+                + "class).")
+                @Default("random") String subset,
         @Doc("Training-time augmentation.") @Default("{}") Augment augment,
         @Doc("Normalise pixels as (x/255 - mean) / std.") @Default("true") boolean normalize,
         @Doc("Per-channel means for normalisation; unset = the dataset's manifest values.") @Default("null")
@@ -46,6 +50,10 @@ public record DataConfig(
     public static final List<String> NAMES =
             List.of("fashion_mnist", "mnist", "cifar10", "cifar100", "imagefolder", "synthetic");
 
+    /** The values of {@code subset}. */
+    public static final String RANDOM = "random";
+    public static final String STRATIFIED = "stratified";
+
     public DataConfig {
         Check.notBlank("name", name);
         Check.oneOf("name", name, NAMES);
@@ -55,6 +63,8 @@ public record DataConfig(
         Check.inHalfOpen("val_split", valSplit, 0, 1);
         if (maxTrainSamples != null) Check.positive("max_train_samples", maxTrainSamples);
         if (maxEvalSamples != null) Check.positive("max_eval_samples", maxEvalSamples);
+        if (subset == null) subset = RANDOM;
+        Check.oneOf("subset", subset, List.of(RANDOM, STRATIFIED));
         if (augment == null) augment = Augment.NONE;
         if (synthetic == null) synthetic = Synthetic.DEFAULT;
         mean = checkStats("mean", mean, false);
@@ -66,6 +76,7 @@ public record DataConfig(
         if (numClasses != null) {
             if (numClasses < 2) throw ConfigException.expected("num_classes", "an integer >= 2", numClasses);
         }
+        checkShape(name, mean, std, imageSize, numClasses, synthetic);
         if (name.equals("imagefolder") && root == null) {
             throw new ConfigException("root", "imagefolder needs data.root: a directory with train/<class>/ and "
                     + "val/<class>/ (or Tiny ImageNet's val/images + val_annotations.txt)");
@@ -73,10 +84,65 @@ public record DataConfig(
         Check.nonNegative("workers", workers);
     }
 
+    /**
+     * The shape of the images and labels this config will load, known without the data: channels and image size
+     * from the manifest (or the keys that set them), classes likewise (null for an image folder that detects them).
+     */
+    public Shape expectedShape() {
+        Manifest m = Manifest.forName(name);
+        int channels = name.equals("synthetic") ? synthetic.channels() : m.channels();
+        return new Shape(channels, imageSize != null ? imageSize : m.imageSize(),
+                numClasses != null ? numClasses : m.numClasses());
+    }
+
+    /** Image channels, height = width, and classes (null when only the data can tell). */
+    public record Shape(int channels, int imageSize, Integer numClasses) {}
+
+    /** Every key but {@code subset} (random), as before that key existed; for tests and tools. */
+    public DataConfig(String name, String root, int batchSize, int evalBatchSize, double valSplit,
+            Integer maxTrainSamples, Integer maxEvalSamples, Augment augment, boolean normalize, List<Double> mean,
+            List<Double> std, Integer imageSize, Integer numClasses, Synthetic synthetic, boolean download,
+            int workers) {
+        this(name, root, batchSize, evalBatchSize, valSplit, maxTrainSamples, maxEvalSamples, RANDOM, augment,
+                normalize, mean, std, imageSize, numClasses, synthetic, download, workers);
+    }
+
     /** A config with every optional key at its default, for tests and tools. */
     public static DataConfig of(String name) {
         return new DataConfig(name, null, 128, 256, 0, null, null, Augment.NONE, true, null, null, null, null,
                 Synthetic.DEFAULT, true, 1);
+    }
+
+    /**
+     * Values that must match the dataset's shape: one normalisation statistic per channel (or one for all), and no
+     * image size or class count for a dataset whose files fix them (those keys would be ignored).
+     */
+    private static void checkShape(String name, List<Double> mean, List<Double> std, Integer imageSize,
+            Integer numClasses, Synthetic synthetic) {
+        Manifest m = Manifest.forName(name);
+        int channels = name.equals("synthetic") ? synthetic.channels() : m.channels();
+        for (String key : List.of("mean", "std")) {
+            List<Double> v = key.equals("mean") ? mean : std;
+            if (v == null || v.size() == 1 || v.size() == channels) continue;
+            String expected = channels == 1 ? "1 value (" + name + " images have 1 channel)"
+                    : "1 value or " + channels + " (one per channel of " + name + ")";
+            throw new ConfigException(key, "expected " + expected + ", found " + v.size() + " values " + v);
+        }
+        boolean fixedShape = !name.equals("synthetic") && !name.equals("imagefolder");
+        if (fixedShape && imageSize != null && imageSize != m.imageSize()) {
+            throw new ConfigException("image_size", name + " images are " + m.imageSize() + "×" + m.imageSize()
+                    + ", found " + imageSize + "; remove the key (it sets the size of imagefolder and synthetic data)");
+        }
+        if (fixedShape && numClasses != null && m.numClasses() != null && !numClasses.equals(m.numClasses())) {
+            throw new ConfigException("num_classes", name + " has " + m.numClasses() + " classes, found " + numClasses
+                    + "; remove the key (it sets the classes of imagefolder and synthetic data)");
+        }
+    }
+
+    /** This config with {@code subset} set. */
+    public DataConfig withSubset(String mode) {
+        return new DataConfig(name, root, batchSize, evalBatchSize, valSplit, maxTrainSamples, maxEvalSamples, mode,
+                augment, normalize, mean, std, imageSize, numClasses, synthetic, download, workers);
     }
 
     private static List<Double> checkStats(String key, List<Double> values, boolean positive) {

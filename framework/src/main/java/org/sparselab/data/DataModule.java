@@ -69,14 +69,17 @@ public final class DataModule implements AutoCloseable {
             all = sorted(Arrays.copyOfRange(perm, nVal, perm.length));
         }
         this.evalFromTrain = val.length > 0;
-        this.trainIdx = subset(all, cfg.maxTrainSamples(), seed, "data.subset.train");
+        boolean stratified = cfg.subset().equals(DataConfig.STRATIFIED);
+        this.trainIdx = subset(all, cfg.maxTrainSamples(), seed, "data.subset.train", stratified ? train : null);
         this.evalIdx = evalFromTrain
-                ? subset(val, cfg.maxEvalSamples(), seed, "data.subset.eval")
-                : subset(range(test.size()), cfg.maxEvalSamples(), seed, "data.subset.eval");
-        this.testIdx = subset(range(test.size()), cfg.maxEvalSamples(), seed, "data.subset.eval");
+                ? subset(val, cfg.maxEvalSamples(), seed, "data.subset.eval", stratified ? train : null)
+                : subset(range(test.size()), cfg.maxEvalSamples(), seed, "data.subset.eval", stratified ? test : null);
+        this.testIdx = subset(range(test.size()), cfg.maxEvalSamples(), seed, "data.subset.eval",
+                stratified ? test : null);
         boolean seeded = cfg.valSplit() > 0 || cfg.maxTrainSamples() != null || cfg.maxEvalSamples() != null;
         identity.update(("val_split=" + cfg.valSplit() + "\nmax_train_samples=" + cfg.maxTrainSamples()
-                + "\nmax_eval_samples=" + cfg.maxEvalSamples() + "\nseed=" + (seeded ? seed : "-") + "\n")
+                + "\nmax_eval_samples=" + cfg.maxEvalSamples() + "\nseed=" + (seeded ? seed : "-") + "\n"
+                + (stratified ? "subset=stratified\n" : "")) // random subsets keep the digests they had
                 .getBytes(StandardCharsets.UTF_8));
         this.digest = Checksums.hex(identity.digest());
         log.info("{}: {} train, {} {} images, {}×{}×{}, {} classes", cfg.name(), trainIdx.length, evalIdx.length,
@@ -253,8 +256,52 @@ public final class DataModule implements AutoCloseable {
         return a;
     }
 
-    private static int[] subset(int[] a, Integer max, long seed, String consumer) {
+    /**
+     * {@code max} of the indices {@code a} in index order: the first {@code max} of a seeded shuffle, or with
+     * {@code labels} (stratified) the first of each class in that shuffle up to the class's quota ({@link #quotas}).
+     */
+    private static int[] subset(int[] a, Integer max, long seed, String consumer, SampleSource labels) {
         if (max == null || max >= a.length) return a;
-        return sorted(Arrays.copyOf(shuffled(a, Seeds.derive(seed, consumer)), max));
+        int[] order = shuffled(a, Seeds.derive(seed, consumer));
+        if (labels == null) return sorted(Arrays.copyOf(order, max));
+        int classes = 0;
+        for (int i : a) classes = Math.max(classes, labels.label(i) + 1);
+        int[] available = new int[classes];
+        for (int i : a) available[labels.label(i)]++;
+        int[] quota = quotas(available, max);
+        int[] out = new int[max];
+        int n = 0;
+        for (int i : order) {
+            int c = labels.label(i);
+            if (quota[c] > 0) {
+                quota[c]--;
+                out[n++] = i;
+            }
+        }
+        return sorted(out);
+    }
+
+    /**
+     * How many of {@code total} images each class gets: equal shares (the first {@code total mod k} classes one more),
+     * and a class with fewer images than its share gives the rest to the others, round by round (water-filling).
+     */
+    static int[] quotas(int[] available, int total) {
+        int[] quota = new int[available.length];
+        int left = total;
+        List<Integer> open = new java.util.ArrayList<>();
+        for (int c = 0; c < available.length; c++) if (available[c] > 0) open.add(c);
+        while (left > 0 && !open.isEmpty()) {
+            int k = open.size();
+            int each = left / k;
+            int extra = left % k;
+            for (int idx = 0; idx < k; idx++) {
+                int c = open.get(idx);
+                int give = Math.min(each + (idx < extra ? 1 : 0), available[c] - quota[c]);
+                quota[c] += give;
+                left -= give;
+            }
+            open.removeIf(c -> quota[c] == available[c]);
+        }
+        return quota;
     }
 }

@@ -37,7 +37,7 @@ public interface Method extends TrainingHooks {
      * method that cannot act on this architecture (converts no layer, say) throws a {@link
      * org.sparselab.config.ConfigException} here, so the run is refused as bad input.
      */
-    default void checkBuilt(Block model) {}
+    default void checkBuilt(Block model, RunInfo run) {}
 
     /** Called once the model is built and its parameters initialised, before training or resume. */
     default void attach(Block model, RunInfo run) {}

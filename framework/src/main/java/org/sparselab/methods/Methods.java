@@ -14,6 +14,9 @@ public final class Methods {
                 org.sparselab.methods.dynshuffle.DynShuffleConfig.class);
         types.register(MethodConfig.class, org.sparselab.methods.ssc.SscConfig.NAME,
                 org.sparselab.methods.ssc.SscConfig.class);
+        for (String name : org.sparselab.methods.cci.CciConfig.NAMES) {
+            types.register(MethodConfig.class, name, org.sparselab.methods.cci.CciConfig.class);
+        }
         for (String criterion : org.sparselab.methods.pruneinit.PruneAtInitConfig.CRITERIA) {
             types.register(MethodConfig.class, criterion, org.sparselab.methods.pruneinit.PruneAtInitConfig.class);
         }
@@ -26,5 +29,6 @@ public final class Methods {
     public static void registerBenchmarks(org.sparselab.bench.BenchmarkRegistry benchmarks) {
         org.sparselab.methods.strucspars.StrucSparsBenchmarks.register(benchmarks);
         org.sparselab.methods.dynshuffle.DynShuffleBenchmarks.register(benchmarks);
+        org.sparselab.methods.ssc.SscBenchmarks.register(benchmarks);
     }
 }

@@ -6,7 +6,6 @@ import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearSpec;
 
 /**
  * CIFAR ResNets (He et al., 2016, §4.2): a 3×3 stem of 16 channels, three stages of n basic blocks with 16, 32 and
@@ -15,7 +14,8 @@ import org.sparselab.nn.LinearSpec;
  * <p>Where the shape changes, the shortcut is a 1×1 convolution with stride 2 followed by BN (the paper's option
  * B, as in the StrucSpars code) rather than option A's zero padding; that adds 2,752 parameters to every depth, so
  * ResNet-20 has 272,474 instead of the 0.27M published. Convolutions are initialised by the factory (dense:
- * Kaiming-normal fan-out), BN with γ = 1, β = 0, the classifier as {@code torch.nn.Linear}.
+ * Kaiming-normal fan-out), BN with γ = 1, β = 0, the classifier's weight Kaiming-normal fan-out as the StrucSpars
+ * {@code resnet_cifar.py} does (its bias as {@code torch.nn.Linear}'s; {@code model.classifier_init} overrides).
  *
  * <p>No input adaptation is needed: the stem keeps the resolution, the stages halve it twice (28 → 7, 32 → 8).
  */
@@ -51,7 +51,7 @@ final class CifarResNet {
                 in = out;
             }
         }
-        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", in, ctx.numClasses()))));
+        return net.add(Layers.classifier(ctx.classifier(in, ClassifierInit.KAIMING_NORMAL_FAN_OUT)));
     }
 
     /** conv3×3(stride)–BN–ReLU–conv3×3–BN, plus the shortcut, then ReLU. */

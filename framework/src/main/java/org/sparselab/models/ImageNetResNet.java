@@ -5,7 +5,6 @@ import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearSpec;
 
 /**
  * ImageNet ResNets (He et al., 2016, Table 1) in torchvision's layout: 7×7/2 stem of 64 channels, 3×3/2 max-pool,
@@ -57,7 +56,7 @@ final class ImageNetResNet {
                 }
             }
         }
-        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", in, ctx.numClasses()))));
+        return net.add(Layers.classifier(ctx.classifier(in, ClassifierInit.TORCH)));
     }
 
     /** conv1×1–BN–ReLU–conv3×3(stride)–BN–ReLU–conv1×1(×4)–BN, plus the shortcut, then ReLU. */

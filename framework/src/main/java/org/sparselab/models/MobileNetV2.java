@@ -2,11 +2,8 @@ package org.sparselab.models;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.initializer.Initializer;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.Init;
-import org.sparselab.nn.LinearSpec;
 
 /**
  * MobileNetV2, width 1.0 (Sandler et al., 2018, Table 2), in torchvision's layout: 3×3/2 stem of 32 channels, seven
@@ -60,7 +57,7 @@ final class MobileNetV2 {
             }
         }
         net.add(Layers.convBnRelu6(ctx, ConvSpec.of("head", Role.HEAD, in, HEAD_CHANNELS, 1, 1, 1)));
-        Block fc = ctx.linears().linear(new LinearSpec("fc", HEAD_CHANNELS, ctx.numClasses(), Init.normal(0.01f), Initializer.ZEROS));
+        Block fc = ctx.classifier(HEAD_CHANNELS, ClassifierInit.NORMAL_0_01);
         return net.add(Layers.classifier(DROPOUT, fc));
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearSpec;
 import org.sparselab.nn.ShuffleSpec;
 
 /**
@@ -89,7 +88,7 @@ final class ShuffleNetV1 {
             }
             out *= 2;
         }
-        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", in, ctx.numClasses()))));
+        return net.add(Layers.classifier(ctx.classifier(in, ClassifierInit.TORCH)));
     }
 
     /** Fig. 2b (stride 1, add) or 2c (stride 2, concat with a 3×3/2 average pool), then ReLU. */

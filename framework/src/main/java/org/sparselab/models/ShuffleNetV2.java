@@ -5,7 +5,6 @@ import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearSpec;
 import org.sparselab.nn.ShuffleSpec;
 
 /**
@@ -54,7 +53,7 @@ final class ShuffleNetV2 {
             }
         }
         net.add(Layers.convBnRelu(ctx, ConvSpec.of("head", Role.HEAD, in, v.conv5Channels(), 1, 1, 1)));
-        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", v.conv5Channels(), ctx.numClasses()))));
+        return net.add(Layers.classifier(ctx.classifier(v.conv5Channels(), ClassifierInit.TORCH)));
     }
 
     /** Fig. 3c: split; right half through 1×1–dw3×3–1×1; concat with the left half; shuffle. */

@@ -5,7 +5,6 @@ import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
-import org.sparselab.nn.LinearSpec;
 
 /**
  * VGG with batch norm (Simonyan &amp; Zisserman, 2015, Table 1, configurations A, D, E), CIFAR variant as in
@@ -55,6 +54,6 @@ final class Vgg {
                 size /= 2;
             }
         }
-        return net.add(Layers.classifier(ctx.linears().linear(LinearSpec.torchDefault("fc", in, ctx.numClasses()))));
+        return net.add(Layers.classifier(ctx.classifier(in, ClassifierInit.TORCH)));
     }
 }

@@ -24,7 +24,7 @@ public final class MaskedConv2d extends ConvLayer implements MaskedLayer {
     private final Parameter weight;
     private final Parameter mask;
     private final Parameter bias; // null when spec.bias() is false
-    private final GradientMode gradientMode;
+    private volatile GradientMode gradientMode; // a method may switch it (STE while selecting, then masked)
     private final boolean fixed;
 
     private MaskedConv2d(Builder b) {
@@ -77,6 +77,11 @@ public final class MaskedConv2d extends ConvLayer implements MaskedLayer {
     @Override
     public GradientMode gradientMode() {
         return gradientMode;
+    }
+
+    @Override
+    public void setGradientMode(GradientMode mode) {
+        gradientMode = mode;
     }
 
     @Override

@@ -24,6 +24,9 @@ public interface MaskedLayer extends CostedLayer {
 
     GradientMode gradientMode();
 
+    /** Switches how the dense weight is trained from the next forward pass on (e.g. STE while a mask is selected). */
+    void setGradientMode(GradientMode mode);
+
     /** Whether the mask was fixed when the layer was built (a pattern): {@link #setMask} then refuses. */
     boolean fixedMask();
 

@@ -19,7 +19,7 @@ public final class MaskedLinear extends AbstractBlock implements MaskedLayer {
     private final Parameter weight;
     private final Parameter mask;
     private final Parameter bias;
-    private final GradientMode gradientMode;
+    private volatile GradientMode gradientMode; // a method may switch it (STE while selecting, then masked)
 
     public MaskedLinear(LinearSpec spec, GradientMode gradientMode) {
         super(VERSION);
@@ -59,6 +59,11 @@ public final class MaskedLinear extends AbstractBlock implements MaskedLayer {
     @Override
     public GradientMode gradientMode() {
         return gradientMode;
+    }
+
+    @Override
+    public void setGradientMode(GradientMode mode) {
+        gradientMode = mode;
     }
 
     @Override

@@ -6,12 +6,14 @@ import org.sparselab.config.Variants;
 
 /**
  * A paper's claim written as data, checked against our numbers: {@link #check} computes a verdict from the run
- * groups, never from anything the claim asserts. Selections are {@code key → value} maps over group settings, with
- * the short keys {@code method}, {@code model}, {@code dataset}, {@code target} and {@code variant}.
+ * groups and the spread over their seeds (see {@link Verdict}), never from anything the claim asserts. Selections
+ * are {@code key → value} maps over group settings, with the short keys {@code method}, {@code model},
+ * {@code dataset}, {@code target} and {@code variant}.
  */
 @Variants(key = "kind")
-@Doc("A claim checked against the numbers (kind: within | ordering | reduction); the verdict is computed from the "
-        + "runs. `select` maps keys to values (short keys: method, model, dataset, target, variant).")
+@Doc("A claim checked against the numbers (kind: within | ordering | reduction | compare); the verdict (yes, no, "
+        + "inconclusive, n/a) is computed from the runs and the spread over their seeds. `select` maps keys to values "
+        + "(short keys: method, model, dataset, target, variant).")
 public interface ClaimConfig {
     String kind();
 
@@ -26,5 +28,6 @@ public interface ClaimConfig {
         types.register(ClaimConfig.class, "within", WithinClaim.class);
         types.register(ClaimConfig.class, "ordering", OrderingClaim.class);
         types.register(ClaimConfig.class, "reduction", ReductionClaim.class);
+        types.register(ClaimConfig.class, "compare", CompareClaim.class);
     }
 }

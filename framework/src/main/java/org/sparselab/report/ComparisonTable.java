@@ -109,7 +109,8 @@ public final class ComparisonTable {
                     + "counts).");
         }
         if (paper != null) {
-            notes.add("paper top-1: " + paper.file() + "; ours − paper: our mean minus the paper's number.");
+            notes.add("paper top-1: " + (cfg.against() != null ? cfg.against() : paper.file())
+                    + "; ours − paper: our mean minus the paper's number.");
             // Counted by model and dataset: a paper table has dozens of rows, most for settings not run here.
             java.util.Map<String, Integer> unmatched = new java.util.TreeMap<>();
             for (PaperNumbers.Row r : paper.rows()) {

@@ -27,6 +27,12 @@ final class Format {
         return signed(d.value(), 2) + (Double.isFinite(d.se()) ? " ± " + number(d.se(), 2) : "");
     }
 
+    /** {@code 95 % CI [-1.23, +0.23]}. */
+    static String interval(Stats.Interval ci, int decimals) {
+        return number(ci.confidence() * 100, 0) + " % CI [" + signed(ci.low(), decimals) + ", "
+                + signed(ci.high(), decimals) + "]";
+    }
+
     /** {@code strucspars @ 0.5, resnet20, cifar10: 85.10 ± 0.30 %, n = 3}. */
     static String describe(RunGroups.Group g, Stats s) {
         return g.label() + ": " + pct(s) + ", n = " + s.n();

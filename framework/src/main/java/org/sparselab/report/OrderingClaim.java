@@ -11,10 +11,13 @@ import org.sparselab.config.Doc;
 
 /**
  * "Accuracy is ordered by the values of a key": mean(order[0]) ≥ mean(order[1]) ≥ … − tolerance, checked within each
- * context (settings equal apart from the key) that has runs for every value; all contexts must agree.
+ * context (settings equal apart from the key) that has runs for every value; all contexts must agree. Each step
+ * Δ = mean(order[i]) − mean(order[i+1]) ≥ −tolerance is judged on the confidence interval of Δ; the chain is yes when
+ * every step is, no when any step is.
  */
 @Doc("Accuracy is ordered by the values of `key`: mean(order[0]) ≥ mean(order[1]) ≥ … (each step may fall short by "
-        + "`tolerance` points), within each setting that has runs for every value.")
+        + "`tolerance` points), within each setting that has runs for every value; each step judged on the 95 % "
+        + "Welch interval of its difference.")
 public record OrderingClaim(
         @Doc("Claim kind.") String kind,
         @Doc("The claim as the report states it.") String text,
@@ -43,26 +46,33 @@ public record OrderingClaim(
             if (position == null) continue;
             contexts.computeIfAbsent(groups.contextOf(g, key), k -> new LinkedHashMap<>()).put(position, g);
         }
-        List<String> details = new ArrayList<>();
-        boolean pass = true;
+        List<Verdict.Part> parts = new ArrayList<>();
         for (Map<String, RunGroups.Group> ctx : contexts.values()) {
             if (ctx.size() < order.size()) continue;
-            List<String> chain = new ArrayList<>();
-            double prev = Double.NaN;
+            StringBuilder chain = new StringBuilder();
+            List<Verdict.Result> steps = new ArrayList<>();
+            Stats prev = null;
             for (String o : order) {
                 Stats s = ctx.get(o).accuracyPct();
-                if (!Double.isNaN(prev) && s.mean() > prev + tolerance) pass = false;
-                prev = s.mean();
-                chain.add(o + " " + Format.pct(s));
+                if (prev != null) {
+                    Stats.Difference d = prev.minus(s);
+                    Verdict.Result step = Verdict.Part.atLeast(d.interval(Verdict.CONFIDENCE), -tolerance);
+                    steps.add(step);
+                    chain.append(" [").append(Verdict.describe(d, prev, s)).append(": ").append(step.word())
+                            .append("] ≥ ");
+                }
+                chain.append(o).append(' ').append(Format.pct(s)).append(" (n = ").append(s.n()).append(')');
+                prev = s;
             }
             RunGroups.Group any = ctx.values().iterator().next();
-            details.add(String.join(" ≥ ", chain) + " (" + any.model() + ", " + any.dataset()
-                    + (any.target().isEmpty() ? "" : ", target " + any.target()) + ")");
+            chain.append(" (").append(any.model()).append(", ").append(any.dataset())
+                    .append(any.target().isEmpty() ? "" : ", target " + any.target()).append(')');
+            parts.add(new Verdict.Part(Verdict.Result.all(steps), chain.toString()));
         }
-        if (details.isEmpty()) {
+        if (parts.isEmpty()) {
             return Verdict.missing(text, "no setting has finished runs for every value of " + key + " " + order);
         }
         String slack = tolerance > 0 ? "; tolerance " + Format.number(tolerance, 1) + " pt per step" : "";
-        return Verdict.of(text, pass, String.join("; ", details) + slack);
+        return Verdict.combine(text, parts, "", "; ", slack);
     }
 }

@@ -18,8 +18,15 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.stream.Stream;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.Page;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import org.mlflow.tracking.creds.MlflowHostCredsProvider;
 import org.sparselab.tracking.ConfigParams;
 import org.sparselab.tracking.RunRecorder;
+import org.sparselab.tracking.RunSummary;
+import org.sparselab.tracking.StaleRuns;
 import org.sparselab.train.EpochMetrics;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -29,12 +36,13 @@ import tech.tablesaw.columns.Column;
 /**
  * One row per run with MLflow's {@code search_runs} columns: {@code run_id}, {@code status}, …, {@code params.*} (the
  * resolved config, flattened as the run logged it), {@code metrics.*} (the latest value of each metric) and
- * {@code tags.*}; read from run records or from an MLflow file store, so a report never needs MLflow installed.
+ * {@code tags.*}; read from run records, an MLflow file store, or an MLflow server (with mlflow-client), so a report
+ * never needs MLflow's Python package.
  *
  * <p>Metric names are the ones a run logs to MLflow: {@code <split>_top1/_top5/_loss} of the last epoch (top-1 as a
  * fraction; for a run with a validation split, {@code test_*} is the held-out evaluation after training), {@code lr},
  * {@code params}, {@code effective_params}, {@code macs}, {@code effective_macs} (the final, post-training values
- * when the summary has them: {@code model.final_<name>}, else {@code final_model.<name>}, else {@code model.<name>}), each method scalar, plus from the record {@code best_<split>_top1},
+ * when the summary has them, {@link RunSummary#finalCost}), each method scalar, plus from the record {@code best_<split>_top1},
  * {@code duration_s} and {@code latency_ms} when a benchmark ran.
  */
 public final class RunTable {
@@ -102,6 +110,68 @@ public final class RunTable {
             }
         }
         return of(rows);
+    }
+
+    /**
+     * The runs of an MLflow tracking server at {@code uri} ({@code http(s)://…}), of one experiment by name or of all
+     * when {@code experiment} is null, read with mlflow-client's {@link MlflowClient} ({@code runs/search}; the latest
+     * value of each metric, as MLflow reports it). Credentials: {@code MLFLOW_TRACKING_TOKEN}, or
+     * {@code MLFLOW_TRACKING_USERNAME} / {@code MLFLOW_TRACKING_PASSWORD}, from {@code env}. A run's record files
+     * (profile, metrics.csv) are used when the directory in its {@code sparselab.run_dir} tag exists here.
+     */
+    public static RunTable fromMlflowServer(String uri, String experiment, Map<String, String> env) {
+        String token = env.get("MLFLOW_TRACKING_TOKEN");
+        String user = env.get("MLFLOW_TRACKING_USERNAME");
+        MlflowHostCredsProvider creds = token != null && !token.isEmpty() ? new BasicMlflowHostCreds(uri, token)
+                : user != null ? new BasicMlflowHostCreds(uri, user, env.get("MLFLOW_TRACKING_PASSWORD"))
+                : new BasicMlflowHostCreds(uri);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (MlflowClient client = new MlflowClient(creds)) {
+            List<Service.Experiment> experiments = new ArrayList<>();
+            if (experiment != null) {
+                client.getExperimentByName(experiment).ifPresent(experiments::add);
+            } else {
+                Page<Service.Experiment> page = client.searchExperiments();
+                while (true) {
+                    for (Service.Experiment e : page.getItems()) experiments.add(e);
+                    if (!page.hasNextPage()) break;
+                    page = page.getNextPage();
+                }
+            }
+            for (Service.Experiment e : experiments) {
+                if (!"active".equals(e.getLifecycleStage())) continue;
+                Page<Service.Run> page = client.searchRuns(List.of(e.getExperimentId()), "",
+                        Service.ViewType.ACTIVE_ONLY, 1000);
+                while (true) {
+                    for (Service.Run r : page.getItems()) rows.add(serverRow(r, e.getName()));
+                    if (!page.hasNextPage()) break;
+                    page = page.getNextPage();
+                }
+            }
+        }
+        return of(rows);
+    }
+
+    private static Map<String, Object> serverRow(Service.Run run, String experiment) {
+        Service.RunInfo info = run.getInfo();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(RUN_ID, info.getRunId().isEmpty() ? info.getRunUuid() : info.getRunId());
+        row.put(RUN_NAME, info.getRunName());
+        row.put(EXPERIMENT, experiment);
+        row.put(STATUS, info.getStatus().name());
+        row.put(START_TIME, Long.toString(info.getStartTime()));
+        if (info.hasEndTime()) row.put("end_time", Long.toString(info.getEndTime()));
+        for (Service.Param p : run.getData().getParamsList()) row.put(PARAMS + p.getKey(), p.getValue());
+        for (Service.RunTag t : run.getData().getTagsList()) row.put(TAGS + t.getKey(), t.getValue());
+        for (Service.Metric m : run.getData().getMetricsList()) row.put(METRICS + m.getKey(), m.getValue());
+        Object recordDir = row.get(TAGS + "sparselab.run_dir");
+        if (recordDir != null && Files.isDirectory(Path.of(recordDir.toString()))) {
+            row.put(RUN_DIR, recordDir.toString());
+            row.put(FILES_DIR, recordDir.toString());
+        } else {
+            row.put(RUN_DIR, info.getArtifactUri());
+        }
+        return row;
     }
 
     /** The table built from rows of column → String or Double; columns sorted: info, params, metrics, tags. */
@@ -197,45 +267,47 @@ public final class RunTable {
 
     // ---- run records ----
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> recordRow(Path runDir) throws IOException {
-        Map<String, Object> s = RunRecorder.readSummary(runDir);
+        StaleRuns.settle(runDir); // a run left RUNNING by a process that died is reported (and recorded) KILLED
+        RunSummary s = RunSummary.read(runDir);
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put(RUN_ID, s.get("run_id"));
-        row.put(RUN_NAME, s.get("run_name"));
-        row.put(EXPERIMENT, s.get("experiment"));
-        row.put(STATUS, s.get("status"));
-        row.put(START_TIME, s.get("start_time"));
-        row.put("end_time", s.get("end_time"));
+        row.put(RUN_ID, s.runId());
+        row.put(RUN_NAME, s.runName());
+        row.put(EXPERIMENT, s.experiment());
+        row.put(STATUS, s.status() == null ? null : s.status().name());
+        row.put(START_TIME, s.startTime());
+        row.put("end_time", s.endTime());
         row.put(RUN_DIR, runDir.toAbsolutePath().normalize().toString());
         row.put(FILES_DIR, runDir.toAbsolutePath().normalize().toString());
         Map<String, String> params = ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG)));
         params.forEach((k, v) -> row.put(PARAMS + k, v));
 
         // From the summary first (records without metrics.csv); metrics.csv below has the last word.
-        Map<String, Object> fin = map(s.get("final"));
-        fin.forEach((split, m) -> splitMetrics(row, split, map(m)));
-        if (s.get("test") instanceof Map<?, ?> test) splitMetrics(row, "test", (Map<String, Object>) test);
-        Map<String, Object> best = map(s.get("best"));
-        if (best.get("top1") instanceof Number n) row.put(METRICS + "best_" + best.get("split") + "_top1", n);
-        Map<String, Object> model = map(s.get("model"));
-        Map<String, Object> finalModel = map(s.get("final_model"));
-        for (String k : List.of("params", "effective_params", "macs", "effective_macs")) {
-            // The post-training size (after pruning or conversion) wins over the profile taken before training.
-            Object v = model.get("final_" + k);
-            if (!(v instanceof Number)) v = finalModel.get(k);
-            if (!(v instanceof Number)) v = model.get(k);
-            if (v instanceof Number n) row.put(METRICS + k, n.doubleValue());
+        if (s.finalMetrics() != null) s.finalMetrics().forEach((split, m) -> splitMetrics(row, split, m));
+        if (s.test() != null) splitMetrics(row, "test", s.test());
+        if (s.best() != null && s.best().top1() != null) {
+            row.put(METRICS + "best_" + s.best().split() + "_top1", s.best().top1());
         }
-        if (s.get("duration_s") instanceof Number n) row.put(METRICS + "duration_s", n.doubleValue());
-        double latency = latencyMs(s);
-        if (!Double.isNaN(latency)) row.put(METRICS + "latency_ms", latency);
-        Map<String, Object> deployedLatency = map(map(s.get("deployed")).get("latency"));
-        double trained = b1MedianMs(map(s.get("latency")));
+        // The post-training size (after pruning or conversion) wins over the profile taken before training.
+        RunSummary.Cost cost = s.finalCost();
+        if (cost != null) {
+            putNumber(row, METRICS + "params", cost.params());
+            putNumber(row, METRICS + "effective_params", cost.effectiveParams());
+            putNumber(row, METRICS + "macs", cost.macs());
+            putNumber(row, METRICS + "effective_macs", cost.effectiveMacs());
+        }
+        putNumber(row, METRICS + "duration_s", s.durationS());
+        // A run's own measurement at batch 1, of the deployed form when the method has one.
+        RunSummary.Latency trainedLatency = s.latency();
+        RunSummary.Latency deployedLatency = s.deployed() == null ? null : s.deployed().latency();
+        double trained = b1MedianMs(trainedLatency);
         double deployed = b1MedianMs(deployedLatency);
+        double latency = !Double.isNaN(deployed) ? deployed : trained;
+        if (!Double.isNaN(latency)) row.put(METRICS + "latency_ms", latency);
         // Trained (dense-cost) and deployed form timed pass by pass in one process: a fair ratio under any load,
         // unlike two runs' latencies measured at different times (or one run's two forms timed minutes apart).
-        if (Boolean.TRUE.equals(deployedLatency.get("interleaved")) && trained > 0 && deployed > 0) {
+        if (deployedLatency != null && Boolean.TRUE.equals(deployedLatency.interleaved()) && trained > 0
+                && deployed > 0) {
             row.put(METRICS + "deployed_speedup", trained / deployed);
         }
         if (Files.exists(runDir.resolve(RunRecorder.METRICS))) {
@@ -249,58 +321,44 @@ public final class RunTable {
         }
         for (RunRecorder.Scalar sc : RunRecorder.readScalars(runDir)) row.put(METRICS + sc.name(), sc.value());
 
-        row.put(CONFIG_SHA256, s.get("config_sha256"));
-        row.put(TAGS + "mlflow.runName", s.get("run_name"));
+        row.put(CONFIG_SHA256, s.configSha256());
+        row.put(TAGS + "mlflow.runName", s.runName());
         String parent = params.get("tracking.parent_run_id");
         if (parent != null && !parent.equals("null")) row.put(TAGS + "mlflow.parentRunId", parent);
-        Map<String, Object> prov = map(s.get("provenance"));
-        row.put(TAGS + "mlflow.source.git.commit", prov.get("git_commit"));
-        row.put(TAGS + "sparselab.git.dirty", prov.get("git_dirty"));
-        row.put(TAGS + "sparselab.seed", s.get("seed"));
-        row.put(TAGS + "sparselab.device", s.get("device"));
-        row.put(TAGS + "sparselab.method", s.get("method"));
-        row.put(TAGS + "sparselab.model", model.get("arch"));
-        Map<String, Object> data = map(s.get("data"));
-        row.put(TAGS + "sparselab.dataset.name", data.get("name"));
-        row.put(TAGS + "sparselab.dataset.digest", data.get("digest"));
+        if (s.provenance() != null) {
+            row.put(TAGS + "mlflow.source.git.commit", s.provenance().gitCommit());
+            row.put(TAGS + "sparselab.git.dirty", s.provenance().gitDirty());
+        }
+        row.put(TAGS + "sparselab.seed", s.seed());
+        row.put(TAGS + "sparselab.device", s.device());
+        row.put(TAGS + "sparselab.method", s.method());
+        if (s.model() != null) row.put(TAGS + "sparselab.model", s.model().arch());
+        if (s.data() != null) {
+            row.put(TAGS + "sparselab.dataset.name", s.data().name());
+            row.put(TAGS + "sparselab.dataset.digest", s.data().digest());
+        }
         row.put(TAGS + "sparselab.run_dir", row.get(RUN_DIR));
-        if (s.get("mlflow_run_id") != null) row.put(TAGS + "sparselab.mlflow_run_id", s.get("mlflow_run_id"));
-        Map<String, Object> proc = map(s.get("process"));
-        if (proc.get("host") != null) row.put(TAGS + "sparselab.host", proc.get("host"));
+        if (s.mlflowRunId() != null) row.put(TAGS + "sparselab.mlflow_run_id", s.mlflowRunId());
+        if (s.process() != null && s.process().host() != null) row.put(TAGS + "sparselab.host", s.process().host());
+        if (s.cpu() != null && s.cpu().model() != null) row.put(TAGS + "sparselab.cpu", s.cpu().model());
         row.values().removeIf(java.util.Objects::isNull);
         return row;
     }
 
-    /**
-     * Median latency per batch in ms when it was measured: a run's own measurement at batch 1, of the deployed form
-     * when the method has one ({@code deployed.latency.b1.median_ms}, else {@code latency.b1.median_ms}); otherwise
-     * {@code latency_ms} or {@code latency.{p50,median}_ms}.
-     */
-    private static double b1MedianMs(Map<String, Object> latency) {
-        return map(latency.get("b1")).get("median_ms") instanceof Number n ? n.doubleValue() : Double.NaN;
+    private static void putNumber(Map<String, Object> row, String column, Number v) {
+        if (v != null) row.put(column, v.doubleValue());
     }
 
-    private static double latencyMs(Map<String, Object> s) {
-        for (Map<String, Object> measured : List.of(map(map(s.get("deployed")).get("latency")), map(s.get("latency")))) {
-            if (map(measured.get("b1")).get("median_ms") instanceof Number n) return n.doubleValue();
-        }
-        if (s.get("latency_ms") instanceof Number n) return n.doubleValue();
-        Map<String, Object> lat = map(s.get("latency"));
-        for (String k : List.of("p50_ms", "median_ms", "ms")) {
-            if (lat.get(k) instanceof Number n) return n.doubleValue();
-        }
-        return Double.NaN;
+    /** The median latency at batch 1 in ms; NaN when it was not measured. */
+    private static double b1MedianMs(RunSummary.Latency latency) {
+        return latency != null && latency.b1() != null && latency.b1().medianMs() != null ? latency.b1().medianMs()
+                : Double.NaN;
     }
 
-    private static void splitMetrics(Map<String, Object> row, String split, Map<String, Object> m) {
-        for (String k : List.of("loss", "top1", "top5")) {
-            if (m.get(k) instanceof Number n) row.put(METRICS + split + "_" + k, n.doubleValue());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    private static void splitMetrics(Map<String, Object> row, String split, RunSummary.SplitMetrics m) {
+        putNumber(row, METRICS + split + "_loss", m.loss());
+        putNumber(row, METRICS + split + "_top1", m.top1());
+        putNumber(row, METRICS + split + "_top5", m.top5());
     }
 
     // ---- MLflow file store ----

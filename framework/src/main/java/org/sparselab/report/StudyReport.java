@@ -3,6 +3,7 @@ package org.sparselab.report;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import org.sparselab.config.ConfigException;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.RunRecorder;
 import org.sparselab.train.EpochMetrics;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 import tech.tablesaw.io.csv.CsvWriteOptions;
 
 /**
@@ -22,22 +26,58 @@ import tech.tablesaw.io.csv.CsvWriteOptions;
  * figures (PNG and SVG), the claims' verdicts, {@code runs.csv} (the whole run table) and {@code sources.csv} (the
  * runs it was built from: ids and config hashes), tied together by one Markdown page.
  *
- * <p>Only FINISHED runs enter tables; the page says how many others there were.
+ * <p>Only FINISHED runs enter tables; the page says how many others there were, and from which git commits the
+ * tables' runs came, with a warning when any ran from a working tree with uncommitted changes. Paths inside the
+ * project ({@link Context#base}) are written relative to it, so a committed report names no machine's directories.
  */
 public final class StudyReport {
     /** Most runs drawn in the training-curves figure (the first run of each setting beyond that). */
     static final int MAX_CURVES = 12;
 
-    /** What the page says above the tables: title and Markdown lines (machine, duration, command). */
-    public record Context(String title, List<String> preface) {
+    /**
+     * What the page says above the tables: title and Markdown lines (machine, duration, command); {@code base} is the
+     * project directory: a relative {@code against} file is read from it, and paths under it are written relative
+     * to it.
+     */
+    public record Context(String title, List<String> preface, Path base) {
         public Context {
             preface = List.copyOf(preface);
+            base = base.toAbsolutePath().normalize();
+        }
+
+        /** A context whose base is the working directory. */
+        public Context(String title, List<String> preface) {
+            this(title, preface, Path.of(""));
+        }
+
+        /** {@code path} relative to {@link #base} when it is an absolute path under it, else as it is. */
+        public String relative(String path) {
+            if (path == null || path.isEmpty()) return path;
+            Path p;
+            try {
+                p = Path.of(path);
+            } catch (InvalidPathException e) {
+                return path;
+            }
+            if (!p.isAbsolute()) return path;
+            p = p.normalize();
+            if (!p.startsWith(base)) return path;
+            String rel = base.relativize(p).toString().replace('\\', '/');
+            return rel.isEmpty() ? "." : rel;
         }
     }
 
-    /** What was written. */
+    /**
+     * What was written; {@code commits}: git commit → number of the tables' runs made from it ("unknown" when a run
+     * recorded none), {@code dirtyRuns}: how many of them ran from a tree with uncommitted changes.
+     */
     public record Result(Path dir, Path page, RunGroups groups, ReportTable comparison, ReportTable ablation,
-            List<Verdict> verdicts, List<Path> files) {}
+            List<Verdict> verdicts, List<Path> files, Map<String, Integer> commits, int dirtyRuns) {}
+
+    /** The run-table tag with a run's git commit. */
+    static final String GIT_COMMIT = RunTable.TAGS + "mlflow.source.git.commit";
+    /** The run-table tag that says whether the run's working tree had uncommitted changes. */
+    static final String GIT_DIRTY = RunTable.TAGS + "sparselab.git.dirty";
 
     private StudyReport() {}
 
@@ -55,7 +95,11 @@ public final class StudyReport {
         }
         TableWriters writers = TableWriters.defaults();
         cfg.formats().forEach(writers::get); // unknown formats fail before anything is written
-        PaperNumbers paper = cfg.against() == null ? null : PaperNumbers.read(Path.of(cfg.against()));
+        PaperNumbers paper = null;
+        if (cfg.against() != null) {
+            paper = PaperNumbers.read(ctx.base().resolve(cfg.against()));
+            cfg = cfg.withAgainst(ctx.relative(ctx.base().resolve(cfg.against()).toString())); // as the notes name it
+        }
         RunGroups groups = new RunGroups(finished, cfg);
         ReportTable comparison = ComparisonTable.build(groups, paper);
         ReportTable ablation = cfg.ablation() == null ? null : AblationTable.build(groups, cfg.ablation());
@@ -83,13 +127,25 @@ public final class StudyReport {
                 files.add(f);
             }
         }
-        files.add(writeText(dir.resolve("runs.csv"), csv(runs)));
-        files.add(writeText(dir.resolve("sources.csv"), sources(groups)));
+        files.add(writeText(dir.resolve("runs.csv"), csv(runs, ctx)));
+        files.add(writeText(dir.resolve("sources.csv"), sources(groups, ctx)));
 
-        String page = page(ctx, runs, groups, comparison, ablation, verdicts, layerPages, !curves.isEmpty(), dir);
+        Map<String, Integer> commits = new LinkedHashMap<>();
+        Map<String, Integer> dirtyCommits = new LinkedHashMap<>();
+        for (RunGroups.Group g : groups.groups()) {
+            for (int row : g.rows()) {
+                String c = groups.runs().text(row, GIT_COMMIT);
+                c = c == null || c.isBlank() ? "unknown" : c;
+                commits.merge(c, 1, Integer::sum);
+                if ("true".equals(groups.runs().text(row, GIT_DIRTY))) dirtyCommits.merge(c, 1, Integer::sum);
+            }
+        }
+        int dirty = dirtyCommits.values().stream().mapToInt(Integer::intValue).sum();
+        String page = page(ctx, runs, groups, comparison, ablation, verdicts, layerPages, !curves.isEmpty(), dir,
+                provenance(commits, dirtyCommits));
         Path pageFile = writeText(dir.resolve(pageName), page);
         files.add(pageFile);
-        return new Result(dir, pageFile, groups, comparison, ablation, verdicts, files);
+        return new Result(dir, pageFile, groups, comparison, ablation, verdicts, files, Map.copyOf(commits), dirty);
     }
 
     private static Path writeText(Path file, String text) throws IOException {
@@ -134,21 +190,58 @@ public final class StudyReport {
         return curves;
     }
 
-    private static String csv(RunTable runs) {
+    /** The run table as CSV, paths under the project relative to it. */
+    private static String csv(RunTable runs, Context ctx) {
+        Table t = runs.table().copy();
+        for (Column<?> c : t.columns()) {
+            if (c instanceof StringColumn sc) {
+                for (int i = 0; i < sc.size(); i++) {
+                    if (!sc.isMissing(i)) sc.set(i, ctx.relative(sc.get(i)));
+                }
+            }
+        }
         StringWriter w = new StringWriter();
-        runs.table().write().csv(CsvWriteOptions.builder(w).lineEnd("\n").build());
+        t.write().csv(CsvWriteOptions.builder(w).lineEnd("\n").build());
         return w.toString();
     }
 
+    /**
+     * The page's lines on where the code came from: the commits with their run counts and, when any run ran from a
+     * tree with uncommitted changes, a warning that its code is in no commit.
+     */
+    static List<String> provenance(Map<String, Integer> commits, Map<String, Integer> dirtyCommits) {
+        List<String> lines = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        commits.forEach((c, n) -> parts.add(n + " at " + shortCommit(c)));
+        int total = commits.values().stream().mapToInt(Integer::intValue).sum();
+        lines.add("Code: the " + total + " run(s) in the tables ran from git commit" + (commits.size() > 1 ? "s " : " ")
+                + String.join(", ", parts) + ".");
+        if (!dirtyCommits.isEmpty()) {
+            int dirty = dirtyCommits.values().stream().mapToInt(Integer::intValue).sum();
+            List<String> at = new ArrayList<>();
+            dirtyCommits.forEach((c, n) -> at.add(n + " on " + shortCommit(c)));
+            lines.add("");
+            lines.add("> **Warning: " + dirty + " of " + total + " run(s) ran from a working tree that differed from "
+                    + "its commit (" + String.join(", ", at) + ").** The code behind their numbers is in no commit, so "
+                    + "this report cannot be reproduced from the repository: do not commit it; re-run those points "
+                    + "from a clean checkout (remove their run records first) and rebuild it.");
+        }
+        return lines;
+    }
+
+    private static String shortCommit(String c) {
+        return c.equals("unknown") ? "an unknown commit" : "`" + c.substring(0, Math.min(12, c.length())) + "`";
+    }
+
     /** The runs the tables were built from: setting, run id, config hash, record directory. */
-    private static String sources(RunGroups groups) {
+    private static String sources(RunGroups groups, Context ctx) {
         StringBuilder sb = new StringBuilder("setting,run_id,config_sha256,run_dir\n");
         for (RunGroups.Group g : groups.groups()) {
             for (int row : g.rows()) {
                 sb.append(csvCell(g.label())).append(',')
                         .append(csvCell(groups.runs().text(row, RunTable.RUN_ID))).append(',')
                         .append(csvCell(groups.runs().text(row, RunTable.CONFIG_SHA256))).append(',')
-                        .append(csvCell(groups.runs().text(row, RunTable.RUN_DIR))).append('\n');
+                        .append(csvCell(ctx.relative(groups.runs().text(row, RunTable.RUN_DIR)))).append('\n');
             }
         }
         return sb.toString();
@@ -171,11 +264,13 @@ public final class StudyReport {
     }
 
     private static String page(Context ctx, RunTable runs, RunGroups groups, ReportTable comparison,
-            ReportTable ablation, List<Verdict> verdicts, Map<String, Path> layerPages, boolean curves, Path dir) {
+            ReportTable ablation, List<Verdict> verdicts, Map<String, Path> layerPages, boolean curves, Path dir,
+            List<String> provenance) {
         MarkdownWriter md = new MarkdownWriter(new MarkdownWriter.Options(0, true));
         StringBuilder sb = new StringBuilder("# ").append(ctx.title()).append("\n\n");
         for (String line : ctx.preface()) sb.append(line).append('\n');
-        if (!ctx.preface().isEmpty()) sb.append('\n');
+        for (String line : provenance) sb.append(line).append('\n');
+        sb.append('\n');
         sb.append(String.format(Locale.ROOT, "Built from %d finished run(s) in %d setting(s); run records seen: %s. "
                 + "The runs are listed at the end (`sources.csv`); `runs.csv` holds every run's params, metrics and "
                 + "tags.%n%n", groups.groups().stream().mapToInt(RunGroups.Group::n).sum(), groups.groups().size(),
@@ -191,7 +286,7 @@ public final class StudyReport {
                 sb.append("| ").append(MarkdownWriter.escape(v.claim())).append(" | **").append(v.result().word())
                         .append("** | ").append(MarkdownWriter.escape(v.detail())).append(" |\n");
             }
-            sb.append("\nEach verdict is computed from the runs above (means over seeds), not asserted.\n\n");
+            sb.append('\n').append(Verdict.METHOD).append("\n\n");
         }
         if (curves) sb.append("## Training curves\n\n![training curves](curves.png)\n\n");
         if (!layerPages.isEmpty()) {

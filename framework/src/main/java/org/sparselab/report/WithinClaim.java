@@ -8,10 +8,11 @@ import org.sparselab.config.Doc;
 
 /**
  * "The selected settings lose at most {@code tolerance} points of accuracy against a reference": for each selected
- * group, Δ = mean(group) − mean(reference) ≥ −tolerance. A gain passes; every selected group must pass.
+ * group, Δ = mean(group) − mean(reference) ≥ −tolerance, judged on the confidence interval of Δ (yes when its lower
+ * end is at or above −tolerance, no when its upper end is below). A gain passes; every selected group must pass.
  */
 @Doc("Every selected setting loses at most `tolerance` points of accuracy against its reference: "
-        + "Δ = mean − reference mean ≥ −tolerance (a gain passes).")
+        + "Δ = mean − reference mean ≥ −tolerance (a gain passes), judged on the 95 % Welch interval of Δ.")
 public record WithinClaim(
         @Doc("Claim kind.") String kind,
         @Doc("The claim as the report states it.") String text,
@@ -38,9 +39,9 @@ public record WithinClaim(
             Stats a = g.accuracyPct();
             Stats b = ref.accuracyPct();
             Stats.Difference d = a.minus(b);
-            return Verdict.Part.of(d.value() >= -tolerance, Format.delta(d) + " pt (" + Format.describe(g, a)
-                    + " vs " + Format.describe(ref, b) + ")");
-        }, "Δ = ", "; Δ = ", "; tolerance " + Format.number(tolerance, 1) + " pt");
+            return new Verdict.Part(Verdict.Part.atLeast(d.interval(Verdict.CONFIDENCE), -tolerance),
+                    Verdict.describe(d, a, b) + " (" + Format.describe(g, a) + " vs " + Format.describe(ref, b) + ")");
+        }, "", "; ", "; needs Δ ≥ " + Format.signed(0.0 - tolerance, 1) + " pt");
     }
 
     /** Of the reference candidates, the one with the same model and dataset as {@code g}, else the first. */

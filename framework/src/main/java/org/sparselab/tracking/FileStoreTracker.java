@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * {@code <timestamp_ms> <value> <step>}. Experiment creation holds a file lock on the store so that concurrent sweep
  * workers agree on one experiment per name.
  */
-public final class FileStoreTracker extends SanitizingTracker {
+public final class FileStoreTracker extends SanitizingTracker implements SpoolTarget {
     static final String DEFAULT_EXPERIMENT_ID = "0";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/][A-Za-z0-9_./: -]*");
@@ -255,6 +255,106 @@ public final class FileStoreTracker extends SanitizingTracker {
     }
 
     @Override
+    public String address() {
+        return SpoolTarget.fileAddress(root);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void attach(String existingRunId) {
+        try {
+            Path dir = null;
+            String exp = null;
+            if (Files.isDirectory(root)) {
+                try (DirectoryStream<Path> exps = Files.newDirectoryStream(root, Files::isDirectory)) {
+                    for (Path e : exps) {
+                        if (Files.exists(e.resolve(existingRunId).resolve("meta.yaml"))) {
+                            dir = e.resolve(existingRunId);
+                            exp = e.getFileName().toString();
+                        }
+                    }
+                }
+            }
+            if (dir == null) throw new IllegalStateException("no MLflow run " + existingRunId + " under " + root);
+            experimentId = exp;
+            runId = existingRunId;
+            runDir = dir;
+            runMeta.clear();
+            runMeta.putAll(YAML.readValue(dir.resolve("meta.yaml").toFile(), LinkedHashMap.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reopen MLflow run " + existingRunId + " under " + root, e);
+        }
+    }
+
+    @Override
+    public Optional<String> findRun(String experimentName, String key, String value) {
+        try {
+            Optional<String> exp = findExperiment(root, experimentName);
+            if (exp.isEmpty()) return Optional.empty();
+            try (DirectoryStream<Path> runs = Files.newDirectoryStream(root.resolve(exp.get()), Files::isDirectory)) {
+                for (Path r : runs) {
+                    Path tag = r.resolve("tags").resolve(key);
+                    if (Files.exists(tag) && Files.readString(tag, StandardCharsets.UTF_8).equals(value)) {
+                        return Optional.of(r.getFileName().toString());
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search MLflow runs under " + root, e);
+        }
+    }
+
+    @Override
+    public Map<String, String> serverParams() {
+        requireStarted();
+        Map<String, String> out = new LinkedHashMap<>();
+        try (var files = Files.walk(runDir.resolve("params"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.put(runDir.resolve("params").relativize(f).toString().replace('\\', '/'),
+                        Files.readString(f, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read params of run " + runId, e);
+        }
+        return out;
+    }
+
+    @Override
+    public List<MetricPoint> metricHistory(String key) {
+        requireStarted();
+        Path f = runDir.resolve("metrics").resolve(key);
+        List<MetricPoint> out = new java.util.ArrayList<>();
+        if (!Files.exists(f)) return out;
+        try {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                String[] p = line.trim().split("\\s+");
+                if (p.length < 2) continue;
+                out.add(new MetricPoint(key, Double.parseDouble(p[1]), Long.parseLong(p[0]),
+                        p.length > 2 ? Long.parseLong(p[2]) : 0));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read metric " + key + " of run " + runId, e);
+        }
+        return out;
+    }
+
+    @Override
+    public void dropMetricsAfter(long lastStep) {
+        requireStarted();
+        try (var files = Files.walk(runDir.resolve("metrics"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                List<String> kept = Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.isBlank() || Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) <= lastStep)
+                        .toList();
+                AtomicFiles.write(f, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot trim the metrics of MLflow run " + runId, e);
+        }
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public boolean reattach(String experimentName, String runId, long lastStep) {
         try {
@@ -282,6 +382,30 @@ public final class FileStoreTracker extends SanitizingTracker {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reopen MLflow run " + runId + " under " + root, e);
         }
+    }
+
+    /**
+     * Ends a run of the store at {@code root} that still says RUNNING with {@code status} (a run whose process died
+     * without ending it). Returns false when the store has no run {@code runId}.
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean endRun(Path root, String runId, RunStatus status, long endTimeMs) throws IOException {
+        Path store = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(store)) return false;
+        try (DirectoryStream<Path> exps = Files.newDirectoryStream(store, Files::isDirectory)) {
+            for (Path exp : exps) {
+                Path meta = exp.resolve(runId).resolve("meta.yaml");
+                if (!Files.exists(meta)) continue;
+                Map<String, Object> m = new LinkedHashMap<>(YAML.readValue(meta.toFile(), LinkedHashMap.class));
+                if (Integer.valueOf(MlflowNames.statusCode(RunStatus.RUNNING)).equals(m.get("status"))) {
+                    m.put("status", MlflowNames.statusCode(status));
+                    m.put("end_time", endTimeMs);
+                    AtomicFiles.write(meta, yaml(m));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeRunMeta() throws IOException {

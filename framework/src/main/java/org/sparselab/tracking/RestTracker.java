@@ -1,9 +1,6 @@
 package org.sparselab.tracking;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,23 +18,35 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.mlflow.api.proto.Service;
+import org.mlflow_project.google.protobuf.InvalidProtocolBufferException;
+import org.mlflow_project.google.protobuf.Message;
+import org.mlflow_project.google.protobuf.MessageOrBuilder;
+import org.mlflow_project.google.protobuf.util.JsonFormat;
 
 /**
  * Logs a run to an MLflow tracking server over its REST API ({@code /api/2.0/mlflow/...}), artifacts through the
  * server's {@code mlflow-artifacts} proxy.
  *
- * <p>Why {@link HttpClient} and not {@code org.mlflow.tracking.MlflowClient}: the Java client's artifact calls fork
- * the Python CLI (mlflow#1515), and its HTTP caller hides timeouts and retries in package-private constructors of a
- * shaded Apache client, so a dead server could stall training and the failure modes could not be tested. The few
- * calls used here follow MLflow's protocol (JSON field names of {@code service.proto}). Every call is one attempt:
- * failures surface as {@link MlflowException}, and retrying is {@link SpooledTracker}'s job.
+ * <p>Requests and replies are MLflow's own protocol messages ({@code org.mlflow.api.proto.Service} of
+ * {@code mlflow-client}, e.g. {@code CreateRun}, {@code LogBatch}, {@code UpdateRun}, {@code SearchRuns}) in the
+ * protocol's JSON form ({@code JsonFormat} with proto field names), so field names and types are MLflow's, not
+ * hand-typed strings. The transport is {@link HttpClient}, not {@code org.mlflow.tracking.MlflowClient}: the Java
+ * client's artifact calls fork the Python CLI (mlflow#1515), and its HTTP caller hides timeouts and retries in
+ * package-private constructors of a shaded Apache client, so a dead server could stall the sender and the failure
+ * modes could not be tested (docs/architecture.md, "MLflow"). Every call is one attempt: failures surface as
+ * {@link MlflowException}, and retrying is {@link SpooledTracker}'s job.
  *
  * <p>Auth comes from {@code MLFLOW_TRACKING_TOKEN} (bearer) or {@code MLFLOW_TRACKING_USERNAME} /
  * {@code MLFLOW_TRACKING_PASSWORD} (basic), read from the env map given, so tests can inject it.
  */
-public final class RestTracker extends SanitizingTracker {
+public final class RestTracker extends SanitizingTracker implements SpoolTarget {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
     private final String server; // without trailing '/'
     private final String authorization; // null without credentials
@@ -75,6 +84,11 @@ public final class RestTracker extends SanitizingTracker {
         return server;
     }
 
+    @Override
+    public String address() {
+        return server;
+    }
+
     public String experimentId() {
         return experimentId;
     }
@@ -92,75 +106,102 @@ public final class RestTracker extends SanitizingTracker {
     public void start(String experimentName, String runName, long startTimeMs, Map<String, String> tags) {
         experimentId = experimentIdFor(experimentName);
         Map<String, String> all = startTags(runName, tags);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("experiment_id", experimentId);
-        body.put("user_id", all.getOrDefault("mlflow.user", ""));
-        if (runName != null) body.put("run_name", runName);
-        body.put("start_time", startTimeMs);
-        body.set("tags", keyValues(all));
-        readInfo(call("POST", "/api/2.0/mlflow/runs/create", body).path("run").path("info"));
+        Service.CreateRun.Builder body = Service.CreateRun.newBuilder().setExperimentId(experimentId)
+                .setUserId(all.getOrDefault("mlflow.user", "")).setStartTime(startTimeMs);
+        if (runName != null) body.setRunName(runName);
+        all.forEach((k, v) -> body.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
+        String reply = call("POST", "/api/2.0/mlflow/runs/create", body);
+        readInfo(parse(reply, Service.CreateRun.Response.newBuilder()).getRun().getInfo());
     }
 
     /** Continues an existing run (for replaying a spool): reads its experiment and artifact URI. */
+    @Override
     public void attach(String existingRunId) {
-        readInfo(getRun(existingRunId).path("info"));
+        readInfo(getRun(existingRunId).getInfo());
     }
 
-    private void readInfo(JsonNode info) {
-        runId = info.path("run_id").asText(info.path("run_uuid").asText(null));
-        experimentId = info.path("experiment_id").asText(experimentId);
-        artifactUri = info.path("artifact_uri").asText(null);
+    private void readInfo(Service.RunInfo info) {
+        runId = !info.getRunId().isEmpty() ? info.getRunId() : info.getRunUuid();
+        if (!info.getExperimentId().isEmpty()) experimentId = info.getExperimentId();
+        artifactUri = info.hasArtifactUri() ? info.getArtifactUri() : null;
         if (runId == null || runId.isEmpty()) {
             throw new MlflowException("MLflow server answered without a run id", 200, "", false, null);
         }
     }
 
-    /** The run as {@code runs/get} returns it ({@code info}, {@code data}). */
-    public JsonNode getRun(String id) {
-        return call("GET", "/api/2.0/mlflow/runs/get?run_id=" + enc(id), null).path("run");
+    /** The run as {@code runs/get} returns it (info and data). */
+    public Service.Run getRun(String id) {
+        String reply = call("GET", "/api/2.0/mlflow/runs/get?run_id=" + enc(id), null);
+        return parse(reply, Service.GetRun.Response.newBuilder()).getRun();
+    }
+
+    /**
+     * The run of {@code experimentName} tagged {@code key = value} ({@code runs/search}), so a creation whose reply
+     * was lost is not repeated.
+     */
+    @Override
+    public Optional<String> findRun(String experimentName, String key, String value) {
+        String expId;
+        try {
+            expId = experimentId(experimentName);
+        } catch (MlflowException e) {
+            if ("RESOURCE_DOES_NOT_EXIST".equals(e.errorCode()) || e.httpStatus() == 404) return Optional.empty();
+            throw e;
+        }
+        Service.SearchRuns.Builder body = Service.SearchRuns.newBuilder().addExperimentIds(expId)
+                .setFilter("tags.`" + key + "` = '" + value.replace("'", "\\'") + "'").setMaxResults(1);
+        String reply = call("POST", "/api/2.0/mlflow/runs/search", body);
+        for (Service.Run r : parse(reply, Service.SearchRuns.Response.newBuilder()).getRunsList()) {
+            String id = !r.getInfo().getRunId().isEmpty() ? r.getInfo().getRunId() : r.getInfo().getRunUuid();
+            if (!id.isEmpty()) return Optional.of(id);
+        }
+        return Optional.empty();
     }
 
     /** The run's params as the server holds them. */
+    @Override
     public Map<String, String> serverParams() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode p : getRun(requireRun()).path("data").path("params")) {
-            out.put(p.path("key").asText(), p.path("value").asText());
-        }
+        for (Service.Param p : getRun(requireRun()).getData().getParamsList()) out.put(p.getKey(), p.getValue());
         return out;
     }
 
     /** Every point the server holds for metric {@code key} of this run, following page tokens. */
+    @Override
     public List<MetricPoint> metricHistory(String key) {
         List<MetricPoint> out = new ArrayList<>();
         String token = null;
         do {
             String q = "/api/2.0/mlflow/metrics/get-history?run_id=" + enc(requireRun()) + "&metric_key=" + enc(key)
                     + (token == null ? "" : "&page_token=" + enc(token));
-            JsonNode r = call("GET", q, null);
-            for (JsonNode m : r.path("metrics")) {
-                out.add(new MetricPoint(key, m.path("value").asDouble(), m.path("timestamp").asLong(),
-                        m.path("step").asLong()));
+            Service.GetMetricHistory.Response r = parse(call("GET", q, null),
+                    Service.GetMetricHistory.Response.newBuilder()).build();
+            for (Service.Metric m : r.getMetricsList()) {
+                out.add(new MetricPoint(key, m.getValue(), m.getTimestamp(), m.getStep()));
             }
-            token = r.path("next_page_token").asText("");
+            token = r.getNextPageToken();
         } while (!token.isEmpty());
         return out;
     }
 
+    private String experimentId(String name) {
+        String reply = call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name), null);
+        return parse(reply, Service.GetExperimentByName.Response.newBuilder()).getExperiment().getExperimentId();
+    }
+
     private String experimentIdFor(String name) {
         try {
-            return call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name), null)
-                    .path("experiment").path("experiment_id").asText();
+            return experimentId(name);
         } catch (MlflowException e) {
             if (!"RESOURCE_DOES_NOT_EXIST".equals(e.errorCode()) && e.httpStatus() != 404) throw e;
         }
-        ObjectNode body = JSON.createObjectNode().put("name", name);
         try {
-            return call("POST", "/api/2.0/mlflow/experiments/create", body).path("experiment_id").asText();
+            String reply = call("POST", "/api/2.0/mlflow/experiments/create",
+                    Service.CreateExperiment.newBuilder().setName(name));
+            return parse(reply, Service.CreateExperiment.Response.newBuilder()).getExperimentId();
         } catch (MlflowException e) {
             if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) throw e;
-            // Created by a concurrent sweep worker between our two calls.
-            return call("GET", "/api/2.0/mlflow/experiments/get-by-name?experiment_name=" + enc(name), null)
-                    .path("experiment").path("experiment_id").asText();
+            return experimentId(name); // created by a concurrent sweep worker between our two calls
         }
     }
 
@@ -192,16 +233,13 @@ public final class RestTracker extends SanitizingTracker {
 
     private void logBatch(List<MetricPoint> metrics, List<Map.Entry<String, String>> params,
             List<Map.Entry<String, String>> tags) {
-        ObjectNode body = JSON.createObjectNode().put("run_id", requireRun());
-        ArrayNode m = body.putArray("metrics");
+        Service.LogBatch.Builder body = Service.LogBatch.newBuilder().setRunId(requireRun());
         for (MetricPoint p : metrics) {
-            m.addObject().put("key", p.key()).put("value", p.value()).put("timestamp", p.timestampMs())
-                    .put("step", p.step());
+            body.addMetrics(Service.Metric.newBuilder().setKey(p.key()).setValue(p.value())
+                    .setTimestamp(p.timestampMs()).setStep(p.step()));
         }
-        ArrayNode ps = body.putArray("params");
-        params.forEach(e -> ps.addObject().put("key", e.getKey()).put("value", e.getValue()));
-        ArrayNode ts = body.putArray("tags");
-        tags.forEach(e -> ts.addObject().put("key", e.getKey()).put("value", e.getValue()));
+        params.forEach(e -> body.addParams(Service.Param.newBuilder().setKey(e.getKey()).setValue(e.getValue())));
+        tags.forEach(e -> body.addTags(Service.RunTag.newBuilder().setKey(e.getKey()).setValue(e.getValue())));
         call("POST", "/api/2.0/mlflow/runs/log-batch", body);
     }
 
@@ -237,9 +275,9 @@ public final class RestTracker extends SanitizingTracker {
 
     @Override
     public void finish(RunStatus status, long endTimeMs) {
-        ObjectNode body = JSON.createObjectNode().put("run_id", requireRun()).put("run_uuid", runId)
-                .put("status", MlflowNames.statusName(status));
-        if (status.terminal()) body.put("end_time", endTimeMs);
+        Service.UpdateRun.Builder body = Service.UpdateRun.newBuilder().setRunId(requireRun()).setRunUuid(runId)
+                .setStatus(Service.RunStatus.valueOf(MlflowNames.statusName(status)));
+        if (status.terminal()) body.setEndTime(endTimeMs);
         call("POST", "/api/2.0/mlflow/runs/update", body);
     }
 
@@ -251,19 +289,32 @@ public final class RestTracker extends SanitizingTracker {
         return runId;
     }
 
-    private JsonNode call(String method, String pathAndQuery, JsonNode body) {
+    /** One request with a protocol message as its JSON body (none for GET); returns the reply's text. */
+    private String call(String method, String pathAndQuery, MessageOrBuilder body) {
         HttpRequest.Builder b = request(server + pathAndQuery);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
+            String json;
+            try {
+                json = PRINTER.print(body);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalArgumentException("cannot encode " + pathAndQuery + ": " + e.getMessage(), e);
+            }
             b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+                    .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         }
-        String text = send(b.build(), method + " " + pathAndQuery.replaceFirst("\\?.*", ""));
+        return send(b.build(), method + " " + pathAndQuery.replaceFirst("\\?.*", ""));
+    }
+
+    /** A reply parsed into its protocol message; fields this client does not know are ignored. */
+    private static <B extends Message.Builder> B parse(String text, B builder) {
         try {
-            return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (IOException e) {
-            throw new MlflowException("MLflow server sent invalid JSON for " + pathAndQuery, 200, "", false, e);
+            if (!text.isBlank()) PARSER.merge(text, builder);
+            return builder;
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new MlflowException("MLflow server sent a reply that is not MLflow's protocol ("
+                    + MlflowNames.truncate(String.valueOf(e.getMessage()), 200) + ")", 200, "", false, e);
         }
     }
 
@@ -295,12 +346,6 @@ public final class RestTracker extends SanitizingTracker {
         String body = resp.body() == null ? "" : resp.body();
         throw new MlflowException(what + ": HTTP " + code + " " + MlflowNames.truncate(body, 300), code, errorCode,
                 retryable, null);
-    }
-
-    static ArrayNode keyValues(Map<String, String> m) {
-        ArrayNode a = JSON.createArrayNode();
-        m.forEach((k, v) -> a.addObject().put("key", k).put("value", v));
-        return a;
     }
 
     private static String enc(String s) {

@@ -1,7 +1,5 @@
 package org.sparselab.tracking;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,18 +9,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.StopRequest;
 
 /**
  * Writes one run's record: {@code config.yaml} (resolved), {@code metrics.csv} (a row per epoch and split, flushed as
- * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (status, provenance, the writing process, results; rewritten atomically) and, by the CLI, {@code run.log}.
+ * it comes), {@code scalars.csv} (the method's own per-epoch scalars, long format), {@code summary.json} (a
+ * {@link RunSummary}: status, provenance, the writing process, results; rewritten atomically) and, by the CLI,
+ * {@code run.log}.
  *
  * <p>The summary says RUNNING from the first moment; only {@link #finish} writes a terminal status, and a JVM that is
- * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished.
+ * shut down (Ctrl-C, SIGTERM) while the run is open marks it KILLED, so a crashed run never reads as finished. While
+ * a training loop runs, shutdown first asks it ({@link StopRequest}) to checkpoint at its next step boundary and
+ * close the record itself, waiting up to {@value #STOP_GRACE_S} s (below Slurm's default 30 s between SIGTERM and
+ * SIGKILL).
+ *
+ * <p>The directory is locked ({@link RunLock}) for as long as the recorder is open: one writer per run.
  */
 public final class RunRecorder implements AutoCloseable {
     public static final String CONFIG = "config.yaml";
@@ -32,28 +40,30 @@ public final class RunRecorder implements AutoCloseable {
     public static final String CHECKPOINT = "checkpoint.bin";
     public static final String MODEL = "model.params";
     public static final String LOG = "run.log";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final int STOP_GRACE_S = 25;
 
     private final Path dir;
     private final String runId;
-    private final Map<String, Object> summary;
+    private RunSummary summary;
     private final BufferedWriter metrics;
     private final BufferedWriter scalars;
     private final Thread shutdownHook;
+    private final RunLock lock;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile RunStatus status = RunStatus.RUNNING;
 
-    private RunRecorder(Path dir, String runId, Map<String, Object> summary, boolean append) throws IOException {
+    private RunRecorder(Path dir, String runId, RunSummary summary, boolean append, RunLock lock) throws IOException {
         this.dir = dir;
         this.runId = runId;
         this.summary = summary;
+        this.lock = lock;
         Path m = dir.resolve(METRICS);
         if (!append || !Files.exists(m)) AtomicFiles.write(m, EpochMetrics.CSV_HEADER + "\n");
         this.metrics = Files.newBufferedWriter(m, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Path sc = dir.resolve(SCALARS);
         if (!append || !Files.exists(sc)) AtomicFiles.write(sc, Scalar.CSV_HEADER + "\n");
         this.scalars = Files.newBufferedWriter(sc, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        this.shutdownHook = new Thread(this::markKilled, "sparselab-run-" + runId);
+        this.shutdownHook = new Thread(this::onShutdown, "sparselab-run-" + runId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -63,16 +73,11 @@ public final class RunRecorder implements AutoCloseable {
         String runId = UUID.randomUUID().toString().replace("-", "");
         Path dir = outputDir.resolve(experiment).resolve(runId);
         Files.createDirectories(dir);
+        RunLock lock = RunLock.acquire(dir);
         AtomicFiles.write(dir.resolve(CONFIG), resolvedYaml);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("run_id", runId);
-        summary.put("run_name", runName);
-        summary.put("experiment", experiment);
-        summary.put("status", RunStatus.RUNNING.name());
-        summary.put("config_sha256", configSha256);
-        summary.put("start_time", Instant.now().toString());
-        summary.put("process", ProcessInfo.current().asMap());
-        RunRecorder r = new RunRecorder(dir, runId, summary, false);
+        RunSummary summary = RunSummary.started(runId, runName, experiment, configSha256, Instant.now().toString(),
+                ProcessInfo.current());
+        RunRecorder r = new RunRecorder(dir, runId, summary, false, lock);
         r.writeSummary();
         return r;
     }
@@ -81,9 +86,18 @@ public final class RunRecorder implements AutoCloseable {
      * Reopens a run to continue it from a checkpoint of epoch {@code lastEpoch}: metrics rows after that epoch
      * (written by the interrupted attempt after its last checkpoint) are dropped, the status is RUNNING again.
      */
-    @SuppressWarnings("unchecked")
     public static RunRecorder resume(Path runDir, int lastEpoch) throws IOException {
-        Map<String, Object> summary = JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+        RunLock lock = RunLock.acquire(runDir);
+        try {
+            return reopen(runDir, lastEpoch, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static RunRecorder reopen(Path runDir, int lastEpoch, RunLock lock) throws IOException {
+        RunSummary old = RunSummary.read(runDir);
         List<String> kept = new ArrayList<>();
         kept.add(EpochMetrics.CSV_HEADER);
         for (EpochMetrics m : readMetrics(runDir)) if (m.epoch() <= lastEpoch) kept.add(m.toCsv());
@@ -94,11 +108,15 @@ public final class RunRecorder implements AutoCloseable {
             for (Scalar sc : readScalars(runDir)) if (sc.epoch() <= lastEpoch) keptScalars.add(sc.toCsv());
             AtomicFiles.write(runDir.resolve(SCALARS), String.join("\n", keptScalars) + "\n");
         }
-        summary.put("status", RunStatus.RUNNING.name());
-        summary.remove("error");
-        summary.put("resumed_from_epoch", lastEpoch);
-        summary.put("process", ProcessInfo.current().asMap());
-        RunRecorder r = new RunRecorder(runDir, (String) summary.get("run_id"), summary, true);
+        RunSummary summary = old.with(b -> {
+            b.status = RunStatus.RUNNING;
+            b.error = null;
+            b.endTime = null;
+            b.resumedFromEpoch = lastEpoch;
+            b.interrupted = null;
+            b.process = ProcessInfo.current();
+        });
+        RunRecorder r = new RunRecorder(runDir, summary.runId(), summary, true, lock);
         r.writeSummary();
         return r;
     }
@@ -124,9 +142,9 @@ public final class RunRecorder implements AutoCloseable {
         return rows;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The summary of {@code runDir} as nested maps with the file's keys (code reads {@link RunSummary#read}). */
     public static Map<String, Object> readSummary(Path runDir) throws IOException {
-        return JSON.readValue(runDir.resolve(SUMMARY).toFile(), LinkedHashMap.class);
+        return RunSummary.read(runDir).asMap();
     }
 
     public Path dir() {
@@ -164,24 +182,26 @@ public final class RunRecorder implements AutoCloseable {
         }
     }
 
-    /** Sets summary fields (nested maps allowed) and rewrites summary.json atomically. */
-    public synchronized void put(String key, Object value) {
-        summary.put(key, value);
+    /** Sets summary fields and rewrites summary.json atomically. */
+    public synchronized void update(Consumer<RunSummary.Builder> edit) {
+        summary = summary.with(edit);
         writeSummaryUnchecked();
     }
 
-    public synchronized void putAll(Map<String, ?> values) {
-        summary.putAll(values);
-        writeSummaryUnchecked();
+    /** The summary as last written. */
+    public synchronized RunSummary summary() {
+        return summary;
     }
 
     /** Ends the run with a terminal status; {@code error} is recorded for FAILED/KILLED runs. */
     public synchronized void finish(RunStatus terminal, String error) {
         if (status.terminal()) return;
         status = terminal;
-        summary.put("status", terminal.name());
-        summary.put("end_time", Instant.now().toString());
-        if (error != null) summary.put("error", error);
+        summary = summary.with(b -> {
+            b.status = terminal;
+            b.endTime = Instant.now().toString();
+            if (error != null) b.error = error;
+        });
         writeSummaryUnchecked();
     }
 
@@ -201,16 +221,36 @@ public final class RunRecorder implements AutoCloseable {
             scalars.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            lock.close();
+            closed.countDown();
         }
     }
 
+    /**
+     * JVM shutdown while the run is open: a running training loop is asked to stop at its next step boundary, with a
+     * checkpoint, and to close the record itself; whatever is still open after the grace period is marked KILLED.
+     */
+    private void onShutdown() {
+        if (StopRequest.listening()) {
+            StopRequest.request("SIGTERM or Ctrl-C");
+            try {
+                if (closed.await(STOP_GRACE_S, TimeUnit.SECONDS)) StopRequest.awaitReported(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        markKilled();
+    }
+
     private void markKilled() {
-        finish(RunStatus.KILLED, "the process was stopped before the run finished; resume with ./sparselab resume "
-                + dir);
+        finish(RunStatus.KILLED, Files.exists(checkpointFile())
+                ? "the process was stopped before the run finished; resume with ./sparselab resume " + dir
+                : "the process was stopped before the run's first checkpoint; start it again");
     }
 
     private void writeSummary() throws IOException {
-        AtomicFiles.write(dir.resolve(SUMMARY), JSON.writeValueAsString(summary) + "\n");
+        AtomicFiles.write(dir.resolve(SUMMARY), summary.toJson());
     }
 
     private void writeSummaryUnchecked() {

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -26,13 +27,20 @@ import org.slf4j.LoggerFactory;
  * {@code seq}) and {@code mlflow-spool.acked.json} (the highest seq the server acknowledged, the server's run id,
  * and seqs it rejected). {@link #sync} replays what was not acknowledged.
  *
- * <p>Events: {@code start} (experiment, run_name, start_time, tags, server, pid), {@code params}, {@code metrics}
- * (points), {@code tags}, {@code artifact} (path, dir), {@code finish} (status, end_time). Events are sent in seq
- * order, so one number marks everything acknowledged.
+ * <p>Events: {@code start} (experiment, run_name, start_time, tags, server, pid), {@code reattach} (after_step: a
+ * resumed run continues its MLflow run; points after that step are dropped where the backend can), {@code params},
+ * {@code metrics} (points), {@code tags}, {@code artifact} (path, dir), {@code finish} (status, end_time). Events are
+ * sent in seq order, so one number marks everything acknowledged. {@code server} is the backend's address: an MLflow
+ * server or a file store ({@link SpoolTarget}).
+ *
+ * <p>The start event carries a tag {@value #KEY_TAG} with a random key: a creation whose reply was lost is found by
+ * it on retry instead of being repeated.
  */
 public final class Spool {
     public static final String FILE = "mlflow-spool.jsonl";
     public static final String ACKED = "mlflow-spool.acked.json";
+    /** The tag that makes creating a run idempotent. */
+    public static final String KEY_TAG = "sparselab.spool_key";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
 
@@ -99,6 +107,13 @@ public final class Spool {
         }
     }
 
+    /** Appends a finish event with {@code status} after the last spooled event ({@code by}: who decided it). */
+    static void appendFinish(Path runDir, RunStatus status, long endTimeMs, String by) {
+        long maxSeq = read(runDir).stream().mapToLong(e -> e.path("seq").asLong()).max().orElse(0);
+        append(runDir, JSON.createObjectNode().put("seq", maxSeq + 1).put("type", "finish").put("status", status.name())
+                .put("end_time", endTimeMs).put("by", by));
+    }
+
     static void append(Path runDir, ObjectNode event) {
         try {
             Files.createDirectories(runDir);
@@ -113,14 +128,23 @@ public final class Spool {
      * Sends one event. With {@code dedupe} (a replay, or a retry of an event that may have half-arrived), metric
      * points the server already has are skipped and params it already holds are not sent again.
      */
-    static void apply(RestTracker rest, ObjectNode ev, boolean dedupe, Ack ack, Path runDir) {
+    static void apply(SpoolTarget rest, ObjectNode ev, boolean dedupe, Ack ack, Path runDir) {
         String type = ev.path("type").asText();
         if (type.equals("start")) {
             if (ack.runId != null) {
                 rest.attach(ack.runId);
             } else {
-                rest.start(ev.path("experiment").asText(), ev.path("run_name").asText(null),
-                        ev.path("start_time").asLong(), stringMap(ev.path("tags")));
+                Map<String, String> tags = stringMap(ev.path("tags"));
+                String key = tags.get(KEY_TAG);
+                // A retry (or replay) may follow a creation whose reply was lost: look for the run it made first.
+                Optional<String> made = dedupe && key != null
+                        ? rest.findRun(ev.path("experiment").asText(), KEY_TAG, key) : Optional.empty();
+                if (made.isPresent()) {
+                    rest.attach(made.get());
+                } else {
+                    rest.start(ev.path("experiment").asText(), ev.path("run_name").asText(null),
+                            ev.path("start_time").asLong(), tags);
+                }
                 ack.runId = rest.runId();
                 ack.write(runDir); // at once: a lost run id would create a second run on replay
             }
@@ -131,6 +155,10 @@ public final class Spool {
             rest.attach(ack.runId);
         }
         switch (type) {
+            case "reattach" -> {
+                rest.dropMetricsAfter(ev.path("after_step").asLong());
+                rest.finish(RunStatus.RUNNING, 0);
+            }
             case "params" -> {
                 Map<String, String> params = stringMap(ev.path("params"));
                 if (dedupe) {
@@ -194,6 +222,7 @@ public final class Spool {
     }
 
     private static SyncResult syncRun(Path runDir, Map<String, String> env, Duration timeout) {
+        StaleRuns.settle(runDir); // a record left RUNNING by a dead process says KILLED before anything is sent
         List<ObjectNode> events = read(runDir);
         Ack ack = Ack.read(runDir);
         ObjectNode start = events.stream().filter(e -> e.path("type").asText().equals("start")).findFirst()
@@ -219,7 +248,7 @@ public final class Spool {
             return new SyncResult(runDir, ack.runId, 0, (int) events.stream()
                     .filter(e -> e.path("seq").asLong() > ack.acked).count(), null);
         }
-        RestTracker rest = new RestTracker(start.path("server").asText(), env, timeout);
+        SpoolTarget rest = SpoolTarget.open(start.path("server").asText(), env, timeout);
         int sent = 0;
         List<ObjectNode> pending = events.stream().filter(e -> e.path("seq").asLong() > ack.acked).toList();
         for (ObjectNode ev : pending) {
@@ -231,6 +260,10 @@ public final class Spool {
             try {
                 if (!contradicted) apply(rest, ev, true, ack, runDir);
                 sent++;
+            } catch (java.io.UncheckedIOException e) { // a file store that still cannot be written
+                LOG.warn("MLflow store still not writable; {} events of {} stay spooled: {}", pending.size() - sent,
+                        runDir, e.getMessage());
+                return new SyncResult(runDir, ack.runId, sent, pending.size() - sent, fin);
             } catch (MlflowException e) {
                 if (e.retryable()) {
                     LOG.warn("MLflow server still unreachable; {} events of {} stay spooled: {}",
@@ -256,7 +289,8 @@ public final class Spool {
         Path summary = runDir.resolve(RunRecorder.SUMMARY);
         if (Files.exists(summary)) {
             try {
-                recorded = RunRecorder.readSummary(runDir).getOrDefault("status", "").toString();
+                RunStatus st = RunSummary.read(runDir).status();
+                recorded = st == null ? null : st.name();
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", summary, e.getMessage());
             }

@@ -27,6 +27,14 @@ public interface Tracker extends AutoCloseable {
     /** The backend's run id (file store: 32 hex); null before {@link #start} or while a server was never reached. */
     String runId();
 
+    /**
+     * The run id, waiting up to {@code timeout} for a backend that creates runs in the background (a sweep needs its
+     * parent's id before it writes the child configs); null when it is not known by then.
+     */
+    default String awaitRunId(java.time.Duration timeout) {
+        return runId();
+    }
+
     /** Logs params (immutable in MLflow); values over the server limit are truncated and the truncation tagged. */
     void logParams(Map<String, String> params);
 

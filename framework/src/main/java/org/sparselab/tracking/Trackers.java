@@ -3,73 +3,34 @@ package org.sparselab.tracking;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.sparselab.config.ConfigException;
+import java.util.Map;
 
 /** Opens the {@link Tracker} a {@code tracking.uri} names. */
 public final class Trackers {
     private Trackers() {}
 
     /**
-     * {@code none} → records nothing; {@code file:<path>} or a plain path → {@link FileStoreTracker};
-     * {@code http(s)://} → a {@link RestTracker} behind a {@link SpooledTracker} whose spool lives in {@code runDir}.
+     * {@code none} → records nothing; {@code file:<path>} or a plain path → a {@link FileStoreTracker}, and
+     * {@code http(s)://} → a {@link RestTracker}, each behind a {@link SpooledTracker} whose spool lives in
+     * {@code runDir} (events on disk first, sent in the background), with default timing.
      */
-    public static Tracker open(String uri, Path runDir) {
-        return open(uri, runDir, System.getenv());
+    public static Tracker open(String uri, Path runDir, Map<String, String> env) {
+        return open(TrackingUri.parse(uri), runDir, env, SpooledTracker.Policy.defaults());
     }
 
-    public static Tracker open(String uri, Path runDir, java.util.Map<String, String> env) {
-        if (uri == null || uri.isBlank()) throw new ConfigException("tracking.uri", "must not be blank");
-        String u = uri.trim();
-        String lower = u.toLowerCase(Locale.ROOT);
-        if (lower.equals("none")) return new NoopTracker();
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return new SpooledTracker(runDir, u, env, policy(env));
-        }
-        if (lower.startsWith("file:")) return new FileStoreTracker(fileUriPath(u));
-        int colon = u.indexOf(':');
-        // A scheme is letters before ':' (longer than one, so Windows drive letters stay paths).
-        if (colon > 1 && u.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-            throw new ConfigException("tracking.uri", "unsupported scheme '" + u.substring(0, colon)
-                    + "' (expected none, file:<path>, a path, http:// or https://)");
-        }
-        return new FileStoreTracker(Path.of(u));
+    /** The tracker a run's {@code tracking:} section describes. */
+    public static Tracker open(TrackingConfig cfg, Path runDir, Map<String, String> env) {
+        return open(cfg.target(), runDir, env, cfg.policy());
     }
 
-    /**
-     * Network patience from the environment, defaults otherwise: {@code SPARSELAB_MLFLOW_TIMEOUT_MS} (per request,
-     * 10 000), {@code SPARSELAB_MLFLOW_FINISH_WAIT_MS} (how long the end of a run waits for a backlog, 30 000).
-     */
-    static SpooledTracker.Policy policy(java.util.Map<String, String> env) {
-        SpooledTracker.Policy d = SpooledTracker.Policy.defaults();
-        return new SpooledTracker.Policy(
-                java.time.Duration.ofMillis(millis(env, "SPARSELAB_MLFLOW_TIMEOUT_MS", d.timeout().toMillis())),
-                d.baseBackoffMs(), d.maxBackoffMs(), millis(env, "SPARSELAB_MLFLOW_FINISH_WAIT_MS", d.finishWaitMs()),
-                d.clockMs(), d.sleeper(), d.pid(), d.pidStartMs());
-    }
-
-    private static long millis(java.util.Map<String, String> env, String key, long fallback) {
-        String v = env.get(key);
-        if (v == null || v.isBlank()) return fallback;
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "expected milliseconds as an integer, found '" + v + "'");
+    public static Tracker open(TrackingUri uri, Path runDir, Map<String, String> env, SpooledTracker.Policy policy) {
+        if (uri instanceof TrackingUri.FileStore f) {
+            return new SpooledTracker(runDir, new FileStoreTracker(f.root()), policy);
         }
-    }
-
-    /**
-     * The directory of an MLflow file store a tracking URI names ({@code file:…} or a plain path); other URIs are bad
-     * input here (reading runs back from a server is not supported: read the run records instead).
-     */
-    public static Path fileStorePath(String uri) {
-        String u = uri.trim();
-        if (u.toLowerCase(Locale.ROOT).startsWith("file:")) return fileUriPath(u);
-        int colon = u.indexOf(':');
-        if (colon > 1 && u.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") || u.equalsIgnoreCase("none")) {
-            throw new ConfigException("--mlflow", "expected an MLflow file store (file:<path> or a path), found '" + u
-                    + "'; runs on a server are read from their run records");
+        if (uri instanceof TrackingUri.Server s) {
+            return new SpooledTracker(runDir, new RestTracker(s.base(), env, policy.timeout()), policy);
         }
-        return Path.of(u);
+        return new NoopTracker();
     }
 
     /** {@code file:///abs}, {@code file:/abs} or {@code file:relative/path} to a path. */

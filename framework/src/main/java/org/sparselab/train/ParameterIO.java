@@ -1,6 +1,8 @@
 package org.sparselab.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -22,6 +24,7 @@ import java.nio.ByteOrder;
  */
 public final class ParameterIO {
     private static final int MAGIC = 0x534c5031; // "SLP1"
+    private static final NDIndex ALL = new NDIndex("...");
 
     private ParameterIO() {}
 
@@ -61,7 +64,12 @@ public final class ParameterIO {
                 throw new IOException("parameter mismatch: saved " + name + " " + new Shape(shape) + " " + type
                         + ", model has " + p.getKey() + " " + a.getShape() + " " + a.getDataType());
             }
-            a.set(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+            // Copied through a whole-array index put: NDArray.set(Buffer) on an array that requires a gradient goes
+            // through libtorch's deprecated AutoNonVariableTypeMode, which prints a warning on stderr at every resume.
+            try (NDManager scope = a.getManager().newSubManager()) {
+                NDArray saved = scope.create(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()), a.getShape(), type);
+                a.set(ALL, saved);
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ public record TrainConfig(
         @Default("[]") List<PhaseConfig> phases) {
 
     public TrainConfig {
-        Check.nonNegative("epochs", epochs);
+        Check.positive("epochs", epochs); // a phase of 0 epochs has no schedule; drop the phase instead
         Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
         if (batchSize != null) Check.positive("batch_size", batchSize);
         phases = phases == null ? List.of() : List.copyOf(phases);
@@ -51,7 +51,7 @@ public record TrainConfig(
             @Doc("Batch size of this phase.") @Default("null") Integer batchSize) {
         public PhaseConfig {
             if (name == null || !name.matches("[a-z0-9_]+")) throw ConfigException.expected("name", "[a-z0-9_]+", name);
-            if (epochs != null) Check.nonNegative("epochs", epochs);
+            if (epochs != null) Check.positive("epochs", epochs);
             if (labelSmoothing != null) Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
             if (batchSize != null) Check.positive("batch_size", batchSize);
         }

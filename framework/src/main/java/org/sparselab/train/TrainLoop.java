@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a model through its phases: per epoch one pass over the training data, one evaluation pass, the
- * end-of-epoch hook and a checkpoint. Resumable from any epoch-end checkpoint with identical results.
+ * end-of-epoch hook and a checkpoint. Resumable from any epoch-end checkpoint with identical results, and from the
+ * step-boundary checkpoint written when a {@link StopRequest} (SIGTERM) stops it mid-epoch.
  *
  * <p>The loop drives DJL's {@link Trainer} (so multi-GPU data parallelism comes from DJL's parameter server) but owns
  * the step: forward, loss + extra losses, backward, {@code afterBackward}, optimizer step, {@code afterStep}. Every
@@ -85,6 +86,15 @@ public final class TrainLoop {
      * block must already be initialised (see {@link #initialize}).
      */
     public Result run(Checkpoint resume) throws IOException {
+        StopRequest.listening(true);
+        try {
+            return runPhases(resume);
+        } finally {
+            StopRequest.listening(false);
+        }
+    }
+
+    private Result runPhases(Checkpoint resume) throws IOException {
         gradModeOffOnThisThread();
         List<EpochMetrics> all = new ArrayList<>();
         int startPhase = 0;
@@ -93,6 +103,7 @@ public final class TrainLoop {
         long step = 0;
         double bestTop1 = Double.NEGATIVE_INFINITY;
         int bestEpoch = -1;
+        Checkpoint.MidEpoch mid = null;
         if (resume != null) {
             if (!resume.configSha256().equals(configSha256)) {
                 throw new IllegalStateException("checkpoint belongs to config " + resume.configSha256()
@@ -101,20 +112,27 @@ public final class TrainLoop {
             ParameterIO.load(model.getBlock(), Checkpoint.input(resume.parameters()));
             hooks.loadState(MethodState.fromBytes(resume.methodState()), model.getNDManager());
             startPhase = resume.phaseIndex();
-            startEpochInPhase = resume.epochInPhase() + 1;
-            if (startEpochInPhase >= phases.get(startPhase).epochs()) {
-                startPhase++;
-                startEpochInPhase = 0;
+            mid = resume.midEpoch();
+            if (mid != null) { // stopped within an epoch: continue that epoch after its last trained batch
+                startEpochInPhase = resume.epochInPhase();
+                epoch = resume.epoch();
+                step = resume.step() - mid.batches();
+            } else {
+                startEpochInPhase = resume.epochInPhase() + 1;
+                if (startEpochInPhase >= phases.get(startPhase).epochs()) {
+                    startPhase++;
+                    startEpochInPhase = 0;
+                }
+                epoch = resume.epoch() + 1;
+                step = resume.step();
             }
-            epoch = resume.epoch() + 1;
-            step = resume.step();
             bestTop1 = resume.bestTop1();
             bestEpoch = resume.bestEpoch();
         }
         for (int p = startPhase; p < phases.size(); p++) {
             Phase phase = phases.get(p);
             TorchOptimizer opt = phase.optimizer().get();
-            if (resume != null && p == resume.phaseIndex() && startEpochInPhase > 0) {
+            if (resume != null && p == resume.phaseIndex() && (startEpochInPhase > 0 || mid != null)) {
                 opt.loadState(Checkpoint.input(resume.optimizerState()), model.getNDManager());
             }
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(new SmoothedCrossEntropy(phase.labelSmoothing()))
@@ -124,7 +142,8 @@ public final class TrainLoop {
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();
-                    EpochMetrics train = trainEpoch(trainer, phase, p, e, epoch, step, opt);
+                    EpochMetrics train = trainEpoch(trainer, phase, p, e, epoch, step, opt, mid, bestTop1, bestEpoch);
+                    mid = null;
                     step += ceilDiv(data.trainSize(), phase.batchSize());
                     rows.add(train);
                     EpochMetrics eval = evaluate(trainer.getManager(), trainer::evaluate, phase.name(), epoch,
@@ -143,7 +162,12 @@ public final class TrainLoop {
                     }
                     if (!scalars.isEmpty()) sink.scalars(epoch, phase.name(), scalars);
                     if (checkpointFile != null) {
-                        writeCheckpoint(p, e, epoch, step, bestTop1, bestEpoch, opt);
+                        writeCheckpoint(p, e, epoch, step, bestTop1, bestEpoch, opt, null);
+                    }
+                    boolean more = p < phases.size() - 1 || e < phase.epochs() - 1;
+                    if (more && StopRequest.reason() != null) {
+                        throw new TrainingStopped(StopRequest.reason(), phase.name(), epoch, step,
+                                checkpointFile != null);
                     }
                 }
             }
@@ -167,18 +191,28 @@ public final class TrainLoop {
     }
 
     private EpochMetrics trainEpoch(Trainer trainer, Phase phase, int phaseIndex, int epochInPhase, int epoch,
-            long step, TorchOptimizer opt) {
-        long t0 = System.nanoTime();
+            long step, TorchOptimizer opt, Checkpoint.MidEpoch from, double bestTop1, int bestEpoch) {
+        long t0 = System.nanoTime() - (from == null ? 0 : (long) (from.seconds() * 1e9));
         // Engine randomness (dropout) restarts from a per-epoch seed, so a resumed epoch draws what the original did.
         Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, "train.engine_rng", epoch));
         SmoothedCrossEntropy lossFn = (SmoothedCrossEntropy) trainer.getLoss();
         ParameterStore ps = paramStore(trainer);
         Accumulator acc = new Accumulator();
         double lr = 0;
+        int first = 0;
+        if (from != null) { // the batches an interrupted attempt trained: same order, skipped without training
+            acc.lossSum = from.lossSum();
+            acc.samples = from.samples();
+            acc.top1 = from.top1Hits();
+            acc.top5 = from.top5Hits();
+            lr = from.lr();
+            first = from.batches();
+        }
         try (BatchStream batches = data.train(epoch, phase.batchSize())) {
             int perEpoch = batches.numBatches();
             progress.passStarted(phase.name(), epoch, "train", perEpoch);
-            for (int it = 0; batches.hasNext(); it++) {
+            for (int k = 0; k < first && batches.hasNext(); k++) batches.next();
+            for (int it = first; batches.hasNext(); it++) {
                 HostBatch b = batches.next();
                 lr = phase.lr().lr(epochInPhase, it, perEpoch);
                 opt.setLearningRate(lr);
@@ -212,6 +246,15 @@ public final class TrainLoop {
                     acc.add(lossSum, b.size(), topHits(predsAll, parts));
                 }
                 progress.batchDone(acc.meanLoss(), acc.top1());
+                if (StopRequest.reason() != null) {
+                    if (checkpointFile != null) {
+                        writeCheckpoint(phaseIndex, epochInPhase, epoch, step + it + 1, bestTop1, bestEpoch, opt,
+                                new Checkpoint.MidEpoch(it + 1, acc.lossSum, acc.samples, acc.top1, acc.top5, lr,
+                                        seconds(t0)));
+                    }
+                    throw new TrainingStopped(StopRequest.reason(), phase.name(), epoch, step + it + 1,
+                            checkpointFile != null);
+                }
             }
         }
         EpochMetrics m = acc.metrics(epoch, phase.name(), "train", lr, seconds(t0));
@@ -310,13 +353,14 @@ public final class TrainLoop {
     }
 
     private void writeCheckpoint(int p, int e, int epoch, long step, double bestTop1, int bestEpoch,
-            TorchOptimizer opt) {
+            TorchOptimizer opt, Checkpoint.MidEpoch mid) {
         try {
             new Checkpoint(p, e, epoch, step, bestTop1, bestEpoch, configSha256,
                     Checkpoint.bytes(out -> ParameterIO.save(model.getBlock(), out)),
                     Checkpoint.bytes(opt::saveState),
-                    hooks.saveState().toBytes()).write(checkpointFile);
-            LOG.debug("checkpoint written after epoch {}", epoch);
+                    hooks.saveState().toBytes(), mid).write(checkpointFile);
+            if (mid == null) LOG.debug("checkpoint written after epoch {}", epoch);
+            else LOG.info("checkpoint written in epoch {} after step {} (batch {})", epoch, step, mid.batches());
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile, ex);
         }

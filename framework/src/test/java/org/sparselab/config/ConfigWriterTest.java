@@ -73,6 +73,22 @@ class ConfigWriterTest {
         assertEquals(ha, ConfigLoader.parse(a, ExpCfg.class, TestConfigs.TYPES).sha256()); // stable across calls
     }
 
+    record Where(@Default("none") String uri, @Default("null") String parent) {}
+
+    record Tracked(@Default("1") int epochs, @Default("{}") @NotHashed Where where) {}
+
+    @Test
+    void notHashedSectionsAreWrittenButLeftOutOfTheHash() {
+        var a = ConfigLoader.parse("epochs: 3\nwhere: {uri: a, parent: p1}\n", Tracked.class);
+        var b = ConfigLoader.parse("epochs: 3\nwhere: {uri: b}\n", Tracked.class);
+        assertEquals("epochs: 3\nwhere:\n  uri: a\n  parent: p1\n", a.yaml(), "still in the resolved YAML");
+        assertEquals(a.sha256(), b.sha256());
+        assertEquals(a.sha256(), ConfigWriter.identitySha256("epochs: 3\n", Tracked.class),
+                "the hash of the YAML without the section");
+        assertNotEquals(a.sha256(), ConfigLoader.parse("epochs: 4\nwhere: {uri: a}\n", Tracked.class).sha256());
+        assertNotEquals(a.sha256(), ConfigWriter.sha256(a.config()), "the whole YAML's hash differs");
+    }
+
     @Test
     void stringsAreQuotedOnlyWhenPlainWouldReadDifferently() {
         assertEquals("cifar10", YamlWriter.string("cifar10"));

@@ -137,6 +137,37 @@ class DataModuleTest {
     }
 
     @Test
+    void stratifiedSubsetsHoldEqualCountsPerClass() {
+        // 100 synthetic training images in 4 classes; 20 of them stratified: 5 per class.
+        DataConfig cfg = new DataConfig("synthetic", null, 32, 64, 0, 20, 8, DataConfig.Augment.NONE, true, null,
+                null, 8, 4, new DataConfig.Synthetic(100, 30, 3, 0.25, 7), false, 1).withSubset("stratified");
+        try (DataModule a = DataModule.open(cfg, 3, DataEnvironment.isolated(tmp));
+                DataModule b = DataModule.open(cfg, 3, DataEnvironment.isolated(tmp));
+                DataModule other = DataModule.open(cfg, 4, DataEnvironment.isolated(tmp));
+                DataModule random = DataModule.open(cfg.withSubset("random"), 3, DataEnvironment.isolated(tmp))) {
+            assertArrayEquals(new int[] {5, 5, 5, 5}, perClass(all(a.train(0, 100)), 4));
+            assertArrayEquals(new int[] {2, 2, 2, 2}, perClass(all(a.eval(64)), 4), "8 test images: 2 per class");
+            assertArrayEquals(a.trainIndices(), b.trainIndices(), "seeded");
+            assertFalse(Arrays.equals(a.trainIndices(), other.trainIndices()), "another seed, other images");
+            assertNotEquals(a.digest(), random.digest(), "the subset mode is part of the data digest");
+        }
+    }
+
+    @Test
+    void quotasShareEquallyAndPassOnWhatAShortClassLacks() {
+        assertArrayEquals(new int[] {4, 4, 3}, DataModule.quotas(new int[] {10, 10, 10}, 11));
+        // Class 0 has 1 image: it gives 1; the other 9 of the 10 are split 5 / 4.
+        assertArrayEquals(new int[] {1, 5, 4}, DataModule.quotas(new int[] {1, 10, 10}, 10));
+        assertArrayEquals(new int[] {0, 3, 3}, DataModule.quotas(new int[] {0, 7, 7}, 6), "an empty class gets none");
+    }
+
+    private static int[] perClass(List<HostBatch> batches, int classes) {
+        int[] counts = new int[classes];
+        for (HostBatch b : batches) for (int label : b.labels()) counts[label]++;
+        return counts;
+    }
+
+    @Test
     void idxDatasetFromProjectDirectory() throws Exception {
         DataFiles.writeMnist(tmp.resolve("datasets/mnist"), 12, 5, false);
         DataConfig cfg = new DataConfig("mnist", null, 4, 4, 0, null, null, DataConfig.Augment.NONE, true, null, null,

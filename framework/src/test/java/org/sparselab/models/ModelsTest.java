@@ -271,6 +271,46 @@ class ModelsTest {
         }
     }
 
+    @Test
+    void theClassifierIsInitialisedAsTheArchitecturesReferenceOrAsConfigured() {
+        // resnet56 (CIFAR): Kaiming-normal fan-out as StrucSpars' resnet_cifar.py, std √(2/10) = 0.447 over 640
+        // weights; resnet18 (ImageNet) and torch: U(−1/√in, 1/√in).
+        float[] kaiming = classifierWeight("resnet56", ClassifierInit.AUTO, 32);
+        double mean = 0;
+        for (float v : kaiming) mean += v / kaiming.length;
+        double var = 0;
+        for (float v : kaiming) var += (v - mean) * (v - mean) / kaiming.length;
+        assertEquals(Math.sqrt(2.0 / 10), Math.sqrt(var), 0.05, "std of 640 N(0, 0.2) draws");
+        assertTrue(maxAbs(kaiming) > 1 / Math.sqrt(64), "not the uniform bound");
+        float[] torch = classifierWeight("resnet56", ClassifierInit.TORCH, 32);
+        assertTrue(maxAbs(torch) <= 1 / Math.sqrt(64) + 1e-7);
+        assertTrue(maxAbs(torch) > 0.9 / Math.sqrt(64), "spread over the whole interval");
+        assertTrue(maxAbs(classifierWeight("resnet18", ClassifierInit.AUTO, 64)) <= 1 / Math.sqrt(512) + 1e-7,
+                "torchvision: Linear default");
+        assertTrue(maxAbs(classifierWeight("resnet18", ClassifierInit.KAIMING_NORMAL_FAN_OUT, 64))
+                > 1 / Math.sqrt(512), "an override applies to any architecture");
+    }
+
+    private static float[] classifierWeight(String arch, ClassifierInit init, int size) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelContext ctx = new ModelContext(3, size, 10, org.sparselab.nn.ConvFactory.dense(),
+                    org.sparselab.nn.ShuffleFactory.fixed(), init);
+            Block net = MODELS.create(arch, ctx);
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 3, size, size));
+            List<org.sparselab.nn.LinearBlock> fcs = new ArrayList<>();
+            walk(net, b -> {
+                if (b instanceof org.sparselab.nn.LinearBlock l) fcs.add(l);
+            });
+            return fcs.get(fcs.size() - 1).weight().getArray().toFloatArray();
+        }
+    }
+
+    private static double maxAbs(float[] a) {
+        double max = 0;
+        for (float v : a) max = Math.max(max, Math.abs(v));
+        return max;
+    }
+
     static long countParams(Block net) {
         long n = 0;
         for (Pair<String, Parameter> p : net.getParameters()) {

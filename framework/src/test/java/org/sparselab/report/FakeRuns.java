@@ -46,6 +46,8 @@ final class FakeRuns {
         String extraTrainYaml = "";
         String hash;
         String startTime;
+        String commit = "abc123";
+        boolean dirty;
 
         Run(String method, String model, long seed, double top1) {
             this.method = method;
@@ -107,6 +109,13 @@ final class FakeRuns {
             return this;
         }
 
+        /** The git commit the run recorded and whether its tree had uncommitted changes. */
+        Run code(String gitCommit, boolean uncommitted) {
+            commit = gitCommit;
+            dirty = uncommitted;
+            return this;
+        }
+
         Run started(String t) {
             startTime = t;
             return this;
@@ -151,7 +160,7 @@ final class FakeRuns {
                             "interleaved", interleaved)));
                 }
                 s.put("duration_s", 12.5);
-                s.put("provenance", Map.of("git_commit", "abc123", "git_dirty", false));
+                s.put("provenance", Map.of("git_commit", commit, "git_dirty", dirty));
                 Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(s));
                 Files.writeString(dir.resolve("metrics.csv"), "epoch,phase,split,loss,top1,top5,lr,seconds\n"
                         + "0,train,train,0.9,0.5,1.0,0.1,1.0\n0,train,test,0.8," + (top1 - 0.1) + ",1.0,0.1,0.5\n"

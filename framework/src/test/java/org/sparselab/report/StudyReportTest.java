@@ -57,6 +57,50 @@ class StudyReportTest {
     }
 
     @Test
+    void pathsAreRelativeToTheProjectAndUncommittedCodeIsFlagged() throws IOException {
+        FakeRuns runs = new FakeRuns(dir.resolve("results/runs"));
+        for (int s = 0; s < 2; s++) {
+            runs.run("none", "resnet20", s, 0.82 + 0.01 * s).code("1111111111111111", false).write();
+            runs.run("strucspars", "resnet20", s, 0.81 + 0.01 * s).target("0.5").code("2222222222222222", s == 1)
+                    .write();
+        }
+        Files.writeString(dir.resolve("results/paper.csv"), "method,model,top1,source\nstrucspars,resnet20,80,T1\n");
+        ReportConfig cfg = ReportConfig.DEFAULTS.withAgainst("results/paper.csv");
+        Path out = dir.resolve("results/study");
+        StudyReport.Result r = StudyReport.write(RunTable.fromRecords(dir.resolve("results/runs")), cfg, List.of(),
+                out, "REPORT.md", new StudyReport.Context("Study", List.of(), dir));
+
+        String root = dir.toAbsolutePath().normalize().toString();
+        for (String f : List.of("REPORT.md", "runs.csv", "sources.csv", "comparison.md")) {
+            String text = Files.readString(out.resolve(f));
+            assertTrue(!text.contains(root), f + " names the absolute project path " + root + ":\n" + text);
+        }
+        List<String> sources = Files.readAllLines(out.resolve("sources.csv"));
+        assertTrue(sources.get(1).endsWith(",results/runs/exp/00000000000000000000000000000001"), sources.get(1));
+        String page = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(page.contains("paper top-1: results/paper.csv;"), page);
+        assertTrue(page.contains("Code: the 4 run(s) in the tables ran from git commits 2 at `111111111111`, 2 at "
+                + "`222222222222`."), page);
+        assertTrue(page.contains("> **Warning: 1 of 4 run(s) ran from a working tree that differed from its commit "
+                + "(1 on `222222222222`).**"), page);
+        assertTrue(!page.contains("uncommitted changes)"), page);
+        assertEquals(1, r.dirtyRuns());
+        assertEquals(Map.of("1111111111111111", 2, "2222222222222222", 2), r.commits());
+    }
+
+    @Test
+    void aReportFromCleanRunsHasNoWarning() throws IOException {
+        FakeRuns runs = new FakeRuns(dir);
+        runs.run("none", "resnet20", 0, 0.82).write();
+        StudyReport.Result r = StudyReport.write(RunTable.fromRecords(dir), ReportConfig.DEFAULTS, List.of(),
+                dir.resolve("r"), "index.md", new StudyReport.Context("t", List.of(), dir));
+        String page = Files.readString(r.page());
+        assertTrue(page.contains("Code: the 1 run(s) in the tables ran from git commit 1 at `abc123`."), page);
+        assertTrue(!page.contains("Warning"), page);
+        assertEquals(0, r.dirtyRuns());
+    }
+
+    @Test
     void noFinishedRunIsBadInput() throws IOException {
         new FakeRuns(dir).run("none", "resnet20", 0, 0.5).status("FAILED").write();
         var e = assertThrows(ConfigException.class, () -> StudyReport.write(RunTable.fromRecords(dir),

@@ -23,10 +23,10 @@ import java.util.concurrent.Executors;
 /**
  * A loopback stand-in for an MLflow tracking server with artifact serving: the REST endpoints the trackers use, with
  * MLflow's validation (batch limits, param immutability → 400 INVALID_PARAMETER_VALUE), every request recorded, and
- * a switch to fail (HTTP 500, hang, drop the connection).
+ * a switch to fail (HTTP 500, hang, drop the connection, or create a run and drop the reply once).
  */
 public final class FakeMlflowServer implements AutoCloseable {
-    public enum Mode { OK, FAIL_500, HANG, DROP }
+    public enum Mode { OK, FAIL_500, HANG, DROP, LOSE_CREATE_REPLY }
 
     public record Request(String method, String path, String body) {}
 
@@ -111,15 +111,24 @@ public final class FakeMlflowServer implements AutoCloseable {
                 case DROP -> {
                     return; // close without a response
                 }
+                case LOSE_CREATE_REPLY -> {
+                    if (path.endsWith("/runs/create")) {
+                        synchronized (this) {
+                            route(ex, path, body, true); // the run exists; the client never hears of it
+                        }
+                        mode = Mode.OK;
+                        return;
+                    }
+                }
                 default -> { }
             }
             synchronized (this) {
-                route(ex, path, body);
+                route(ex, path, body, false);
             }
         }
     }
 
-    private void route(HttpExchange ex, String path, String body) throws IOException {
+    private void route(HttpExchange ex, String path, String body, boolean silent) throws IOException {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         String m = ex.getRequestMethod();
         String artifactsPrefix = "/api/2.0/mlflow-artifacts/artifacts/";
@@ -145,9 +154,17 @@ public final class FakeMlflowServer implements AutoCloseable {
                     error(ex, 404, "RESOURCE_DOES_NOT_EXIST", "no experiment " + q.get("experiment_name"));
                 } else {
                     ObjectNode r = JSON.createObjectNode();
-                    r.putObject("experiment").put("experiment_id", id).put("name", q.get("experiment_name"));
+                    r.putObject("experiment").put("experiment_id", id).put("name", q.get("experiment_name"))
+                            .put("lifecycle_stage", "active");
                     reply(ex, 200, r.toString());
                 }
+            }
+            case "POST experiments/search", "GET experiments/search" -> {
+                ObjectNode r = JSON.createObjectNode();
+                ArrayNode a = r.putArray("experiments");
+                experiments.forEach((name, id) -> a.addObject().put("experiment_id", id).put("name", name)
+                        .put("lifecycle_stage", "active"));
+                reply(ex, 200, r.toString());
             }
             case "POST experiments/create" -> {
                 String name = req.path("name").asText();
@@ -170,7 +187,7 @@ public final class FakeMlflowServer implements AutoCloseable {
                 Run run = new Run(info);
                 for (JsonNode t : req.path("tags")) run.tags.put(t.path("key").asText(), t.path("value").asText());
                 runs.put(id, run);
-                reply(ex, 200, runJson(run).toString());
+                if (!silent) reply(ex, 200, runJson(run).toString());
             }
             case "GET runs/get" -> {
                 Run run = runs.get(q.get("run_id"));
@@ -181,6 +198,23 @@ public final class FakeMlflowServer implements AutoCloseable {
                 }
             }
             case "POST runs/log-batch" -> logBatch(ex, req);
+            case "POST runs/search" -> {
+                // The subset MLflow clients use here: experiment ids, and an optional filter tags.`k` = 'v'.
+                List<String> ids = new ArrayList<>();
+                req.path("experiment_ids").forEach(i -> ids.add(i.asText()));
+                var f = java.util.regex.Pattern.compile("tags\\.`([^`]+)` = '([^']*)'")
+                        .matcher(req.path("filter").asText(""));
+                String tagKey = f.find() ? f.group(1) : null;
+                String tagValue = tagKey == null ? null : f.group(2);
+                ObjectNode r = JSON.createObjectNode();
+                ArrayNode a = r.putArray("runs");
+                for (Run run : runs.values()) {
+                    if (!ids.contains(run.info.path("experiment_id").asText())) continue;
+                    if (tagKey != null && !tagValue.equals(run.tags.get(tagKey))) continue;
+                    a.add(runJson(run).get("run"));
+                }
+                reply(ex, 200, r.toString());
+            }
             case "POST runs/update" -> {
                 Run run = runs.get(req.path("run_id").asText());
                 run.info.put("status", req.path("status").asText());
@@ -242,6 +276,11 @@ public final class FakeMlflowServer implements AutoCloseable {
         run.params.forEach((k, v) -> ps.addObject().put("key", k).put("value", v));
         ArrayNode ts = data.putArray("tags");
         run.tags.forEach((k, v) -> ts.addObject().put("key", k).put("value", v));
+        ArrayNode ms = data.putArray("metrics"); // the latest point of each metric, as MLflow's runs/get gives
+        run.metrics.forEach((k, points) -> points.stream()
+                .max(java.util.Comparator.comparingLong(MetricPoint::step).thenComparingLong(MetricPoint::timestampMs))
+                .ifPresent(p -> ms.addObject().put("key", k).put("value", p.value()).put("timestamp", p.timestampMs())
+                        .put("step", p.step())));
         return r;
     }
 

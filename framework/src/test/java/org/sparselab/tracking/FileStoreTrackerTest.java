@@ -107,16 +107,23 @@ class FileStoreTrackerTest {
     }
 
     @Test
-    void trackersChooseTheBackendByUri() {
-        assertInstanceOf(NoopTracker.class, Trackers.open("none", tmp));
-        assertInstanceOf(FileStoreTracker.class, Trackers.open("file:" + tmp.resolve("a"), tmp));
+    void trackersChooseTheBackendByUriEachBehindASpool() {
+        assertInstanceOf(NoopTracker.class, Trackers.open("none", tmp, Map.of()));
+        assertEquals(tmp.resolve("a").toAbsolutePath(), store(Trackers.open("file:" + tmp.resolve("a"), tmp, Map.of())));
         assertEquals(tmp.resolve("b").toAbsolutePath(),
-                ((FileStoreTracker) Trackers.open(tmp.resolve("b").toUri().toString(), tmp)).root());
-        assertEquals(tmp.resolve("c").toAbsolutePath(),
-                ((FileStoreTracker) Trackers.open(tmp.resolve("c").toString(), tmp)).root());
-        assertInstanceOf(SpooledTracker.class, Trackers.open("http://127.0.0.1:9", tmp.resolve("run"), Map.of()));
-        var e = assertThrows(ConfigException.class, () -> Trackers.open("s3://bucket/x", tmp));
+                store(Trackers.open(tmp.resolve("b").toUri().toString(), tmp, Map.of())));
+        assertEquals(tmp.resolve("c").toAbsolutePath(), store(Trackers.open(tmp.resolve("c").toString(), tmp, Map.of())));
+        try (Tracker t = Trackers.open("http://127.0.0.1:9", tmp.resolve("run"), Map.of())) {
+            assertInstanceOf(RestTracker.class, ((SpooledTracker) t).target());
+        }
+        var e = assertThrows(ConfigException.class, () -> Trackers.open("s3://bucket/x", tmp, Map.of()));
         assertEquals("tracking.uri", e.keyPath());
+    }
+
+    private static Path store(Tracker t) {
+        try (t) {
+            return ((FileStoreTracker) ((SpooledTracker) t).target()).root();
+        }
     }
 
     @Test

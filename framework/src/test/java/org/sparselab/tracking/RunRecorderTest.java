@@ -24,7 +24,7 @@ class RunRecorderTest {
             assertEquals("RUNNING", RunRecorder.readSummary(dir).get("status"));
             r.appendMetrics(new EpochMetrics(0, "train", "train", 1.5, 0.25, 0.75, 0.1, 2.0));
             r.appendMetrics(new EpochMetrics(0, "train", "test", 1.25, 0.5, 0.875, 0.1, 0.5));
-            r.put("epochs", 1);
+            r.update(b -> b.epochs = 1);
             r.finish(RunStatus.FINISHED, null);
         }
         assertEquals("name: my-run\n", Files.readString(dir.resolve("config.yaml")));

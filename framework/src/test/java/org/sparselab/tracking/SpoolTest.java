@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
 class SpoolTest {
     private static final Map<String, String> ENV = Map.of();
     @TempDir Path tmp;
-    private final AtomicLong clock = new AtomicLong(1_000_000);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Path runDir;
 
@@ -41,10 +39,14 @@ class SpoolTest {
         ((Logger) LoggerFactory.getLogger(SpooledTracker.class)).detachAppender(logs);
     }
 
-    /** Fast policy on a fake clock: backoff 100 ms doubling to 800 ms, 2 s of waiting at finish; pid as given. */
+    /** Fast policy: requests time out after 300 ms, backoff 50 ms doubling to 400 ms, 1 s of waiting at finish. */
     private SpooledTracker tracker(String uri, long pid) {
-        var policy = new SpooledTracker.Policy(Duration.ofMillis(300), 100, 800, 2_000, clock::get,
-                ms -> clock.addAndGet(ms), pid, -1);
+        return tracker(uri, pid, 1_000, 10_000);
+    }
+
+    private SpooledTracker tracker(String uri, long pid, long finishWaitMs, int queueCapacity) {
+        var policy = new SpooledTracker.Policy(Duration.ofMillis(300), 50, 400, finishWaitMs,
+                System::currentTimeMillis, Thread::sleep, pid, -1, queueCapacity);
         return new SpooledTracker(runDir, uri, ENV, policy);
     }
 
@@ -72,16 +74,14 @@ class SpoolTest {
         try (SpooledTracker t = tracker("http://127.0.0.1:" + port, -1)) {
             t.start("cifar", "run-1", 5_000L, Map.of("sparselab.seed", "1"));
             t.logParams(Map.of("train.epochs", "3"));
-            for (int e = 0; e < 3; e++) {
-                t.logMetrics(epoch(e));
-                clock.addAndGet(1_000);
-            }
+            for (int e = 0; e < 3; e++) t.logMetrics(epoch(e));
             t.logArtifact(art, "config");
             t.finish(RunStatus.FINISHED, 20_000L);
             assertNull(t.runId());
             assertEquals(7, t.pendingCount());
         }
         assertEquals(1, warnings("unreachable"), "one warning, not one per event");
+        assertEquals(1, warnings("./sparselab sync " + runDir), "what is left is named with the command");
         assertEquals(7, Spool.read(runDir).size());
         writeSummary(runDir, "FINISHED");
 
@@ -118,35 +118,122 @@ class SpoolTest {
     }
 
     @Test
-    void retriesWithBackoffWhileTrainingGoesOnThenSendsTheBacklogInOrder() throws IOException {
-        try (FakeMlflowServer server = new FakeMlflowServer(0); SpooledTracker t = tracker(server.uri(), -1)) {
-            server.mode = FakeMlflowServer.Mode.FAIL_500;
-            t.start("cifar", "run-2", 1L, Map.of());
-            assertEquals(1, server.requests.size());
-            t.logMetrics(epoch(0)); // within the 100 ms backoff: spooled, not sent
-            assertEquals(1, server.requests.size());
-            clock.addAndGet(150);
-            t.logMetrics(epoch(1)); // retry #2 fails: backoff 200 ms
-            assertEquals(2, server.requests.size());
-            clock.addAndGet(150);
-            t.logMetrics(epoch(2));
-            assertEquals(2, server.requests.size());
-            server.mode = FakeMlflowServer.Mode.HANG;
-            clock.addAndGet(100);
+    void aHungServerNeverStallsTrainingAndTheBacklogArrivesInOrder() throws Exception {
+        try (FakeMlflowServer server = new FakeMlflowServer(0); SpooledTracker t = tracker(server.uri(), -1, 5_000,
+                10_000)) {
+            server.mode = FakeMlflowServer.Mode.HANG; // every request waits 5 s for nothing
             long t0 = System.nanoTime();
-            t.setTags(Map.of("a", "b")); // times out after 300 ms instead of waiting for the server
-            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
-            assertEquals(3, server.requests.size());
+            t.start("cifar", "run-2", 1L, Map.of());
+            for (int e = 0; e < 3; e++) t.logMetrics(epoch(e));
+            t.setTags(Map.of("a", "b"));
+            long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(tookMs < 250, "logging returned at once, not after the server: " + tookMs + " ms");
             assertEquals(5, t.pendingCount());
+            Thread.sleep(400); // the sender is stuck in (and timing out of) a request meanwhile
             server.mode = FakeMlflowServer.Mode.OK;
-            t.finish(RunStatus.FINISHED, 99L); // waits out the 400 ms backoff on the fake clock, then drains
+            t.finish(RunStatus.FINISHED, 99L); // waits (at most 5 s) for the sender to drain
             assertEquals(0, t.pendingCount());
             FakeMlflowServer.Run run = server.onlyRun();
             assertEquals(List.of(0L, 1L, 2L), run.metrics.get("train/loss").stream().map(MetricPoint::step).toList());
             assertEquals("FINISHED", run.status());
+            assertEquals("b", run.tags.get("a"));
             assertEquals(6, Spool.Ack.read(runDir).acked);
         }
         assertEquals(1, warnings("unreachable"));
+    }
+
+    @Test
+    void theEndOfARunWaitsOnlyAsLongAsConfigured() throws IOException {
+        try (FakeMlflowServer server = new FakeMlflowServer(0); SpooledTracker t = tracker(server.uri(), -1, 600,
+                10_000)) {
+            server.mode = FakeMlflowServer.Mode.HANG;
+            t.start("cifar", "run-3", 1L, Map.of());
+            t.logMetrics(epoch(0));
+            long t0 = System.nanoTime();
+            t.finish(RunStatus.FINISHED, 2L);
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(waitedMs >= 550 && waitedMs < 1_500, "waited the 0.6 s configured: " + waitedMs + " ms");
+            assertEquals(3, t.pendingCount(), "start, metrics and finish stay spooled");
+        }
+        assertEquals(1, warnings("were not sent within 0.6 s"));
+    }
+
+    @Test
+    void aLostReplyToTheRunsCreationDoesNotCreateASecondRun() throws IOException {
+        try (FakeMlflowServer server = new FakeMlflowServer(0); SpooledTracker t = tracker(server.uri(), -1)) {
+            server.mode = FakeMlflowServer.Mode.LOSE_CREATE_REPLY; // creates the run, drops the reply (once)
+            t.start("cifar", "run-4", 1L, Map.of());
+            t.logMetrics(epoch(0));
+            t.finish(RunStatus.FINISHED, 3L);
+            assertEquals(1, server.runs.size(), "the retry found the run by its key instead of creating another");
+            assertEquals(1, server.count("/runs/create"));
+            assertTrue(server.count("/runs/search") >= 1);
+            FakeMlflowServer.Run run = server.onlyRun();
+            assertEquals("FINISHED", run.status());
+            assertEquals(1, run.metrics.get("train/loss").size());
+            assertEquals(run.info.path("run_id").asText(), t.runId());
+        }
+    }
+
+    @Test
+    void aFullQueueSpillsToTheSpoolAndNothingIsLost() throws Exception {
+        try (FakeMlflowServer server = new FakeMlflowServer(0); SpooledTracker t = tracker(server.uri(), -1, 10_000,
+                2)) {
+            server.mode = FakeMlflowServer.Mode.FAIL_500;
+            t.start("cifar", "run-5", 1L, Map.of());
+            for (int e = 0; e < 40; e++) t.logMetrics(epoch(e)); // 2 in memory, 39 only on disk
+            assertEquals(41, t.pendingCount());
+            server.mode = FakeMlflowServer.Mode.OK;
+            t.finish(RunStatus.FINISHED, 4L);
+            assertEquals(0, t.pendingCount());
+            FakeMlflowServer.Run run = server.onlyRun();
+            assertEquals(40, run.metrics.get("val/top1").size());
+            List<Long> steps = run.metrics.get("train/loss").stream().map(MetricPoint::step).toList();
+            for (int i = 0; i < 40; i++) assertEquals(i, steps.get(i), "in order: " + steps);
+        }
+    }
+
+    @Test
+    void aFileStoreThatFailsMidRunKeepsItsEventsForSync() throws IOException {
+        Path store = tmp.resolve("mlruns");
+        var policy = new SpooledTracker.Policy(Duration.ofMillis(300), 50, 400, 500, System::currentTimeMillis,
+                Thread::sleep, -1, -1, 10_000);
+        String mlflowRun;
+        Path metrics;
+        try (SpooledTracker t = new SpooledTracker(runDir, new FileStoreTracker(store), policy)) {
+            t.start("cifar", "run-6", 1L, Map.of());
+            t.logMetrics(epoch(0));
+            waitFor(() -> t.pendingCount() == 0);
+            mlflowRun = t.runId();
+            metrics = Files.list(store).map(e -> e.resolve(mlflowRun)).filter(Files::exists).findFirst()
+                    .orElseThrow().resolve("metrics");
+            // The store breaks: its metrics directory is replaced by a file, so no metric can be written.
+            Files.move(metrics, metrics.resolveSibling("metrics.away"));
+            Files.writeString(metrics, "broken");
+            for (int e = 1; e < 3; e++) t.logMetrics(epoch(e));
+            t.finish(RunStatus.FINISHED, 5L);
+            assertEquals(3, t.pendingCount(), "two metric events and the finish are kept");
+        }
+        Files.delete(metrics); // repaired
+        Files.move(metrics.resolveSibling("metrics.away"), metrics);
+        writeSummary(runDir, "FINISHED");
+        Spool.SyncResult r = Spool.sync(runDir, ENV, Duration.ofSeconds(2)).get(0);
+        assertEquals(0, r.pending());
+        assertEquals(3, r.sent());
+        assertEquals(3, Files.readAllLines(metrics.resolve("train/loss")).size(), "epochs 0, 1 and 2");
+        assertTrue(Files.readString(metrics.resolveSibling("meta.yaml")).contains("status: 3"), "FINISHED");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier done) throws IOException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out");
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        }
     }
 
     @Test
@@ -155,6 +242,7 @@ class SpoolTest {
             try (SpooledTracker t = tracker(server.uri(), -1)) { // pid -1: the process is gone
                 t.start("cifar", "run-3", 1L, Map.of());
                 t.logMetrics(epoch(0));
+                waitFor(() -> t.pendingCount() == 0);
                 // killed here: no finish()
             }
             writeSummary(runDir, "RUNNING");
@@ -183,6 +271,7 @@ class SpoolTest {
             runDir = live;
             try (SpooledTracker t = tracker(server.uri(), ProcessHandle.current().pid())) {
                 t.start("cifar", "run-5", 1L, Map.of());
+                waitFor(() -> t.pendingCount() == 0);
             }
             writeSummary(live, "RUNNING");
             assertNull(Spool.sync(live, ENV, Duration.ofSeconds(2)).get(0).finalStatus());

@@ -11,7 +11,8 @@ import org.sparselab.methods.MethodConfig;
 
 /**
  * Dynamic shuffle's options ({@code docs/methods/dynshuffle.md}). The paper's settings are unknown (only its abstract
- * is public), so every option below is a reconstruction whose default is the specification's (§6 of the spec);
+ * is public), so every option below is a reconstruction whose default is the specification's (§6 of the spec),
+ * except {@code layout} ({@code compact}, ours: the spec's {@code group_blocks} costs 31-174 % extra parameters);
  * value names are the spec's in snake case ({@code staticDynamic} → {@code static_dynamic}, {@code perGroup} →
  * {@code per_group}, {@code sdA} → {@code sd_a}).
  */
@@ -23,16 +24,28 @@ public record DynShuffleConfig(
                 @Default("fixed") String shuffle,
         @Doc("Groups G of the module (its Kronecker blocks and the cross-group shuffle); 0 = the shuffle point's own "
                 + "(g of the V1 unit, 2 for V2).") @Default("0") int groups,
-        @Doc("How n = C/G splits into n1·n2: near_square (largest n1 ≤ √n dividing n). Per-point exceptions: factors.")
+        @Doc("compact: Kronecker blocks sized from the channel count so that both factors are at most max_factor "
+                + "(a large prime factor of C becomes the number of blocks), one small generator shared by the blocks "
+                + "(each block's permutation from its own pooled channels); group_blocks: one block per group "
+                + "(n = C/G split by factorization) and one generator over all C channels (the layout before "
+                + "2026-12-05, whose lopsided factors such as 29×29 cost 53-174 % extra parameters).")
+                @Default("compact") String layout,
+        @Doc("compact layout: the largest factor size; the block size is the largest divisor of C that is n1·n2 with "
+                + "n1, n2 ≤ max_factor (as square as possible).") @Default("4") int maxFactor,
+        @Doc("group_blocks layout: how n = C/G splits into n1·n2: near_square (largest n1 ≤ √n dividing n). "
+                + "Per-point exceptions: factors.")
                 @Default("near_square") String factorization,
         @Doc("Explicit [n1, n2] per shuffle point path (e.g. stage2.block0.shuffle: [2, 12]); overrides "
-                + "factorization there.") @Default("{}") Map<String, List<Integer>> factors,
+                + "max_factor / factorization there (compact: n1·n2 must divide C; group_blocks: equal C/G).")
+                @Default("{}") Map<String, List<Integer>> factors,
         @Doc("Reading of 'two shared small permutation matrices for each group': per_group (R1, A_g ⊗ B_g per "
                 + "group) | shared (R2, one A ⊗ B for all groups) | group_factor (R3, P_G ⊗ P_n).")
                 @Default("per_group") String sharing,
         @Doc("Shuffle points that get the module: [all], or path prefixes such as stage3 or stage2.block1; the "
                 + "others keep the fixed shuffle.") @Default("[all]") List<String> placement,
-        @Doc("Generator FC1 width: auto = max(C/4, 16), or a positive integer.") @Default("auto") String hiddenWidth,
+        @Doc("Generator FC1 width: auto = max(n1 + n2, 8) in the compact layout (sized from the factors: one unit per "
+                + "factor row), max(C/4, 16) in group_blocks; or a positive integer.")
+                @Default("auto") String hiddenWidth,
         @Doc("BatchNorm after the generator's FC1.") @Default("false") boolean generatorBatchNorm,
         @Doc("κ: FC2's bias starts as κ·vec(I), so every factor starts near the identity (= ShuffleNet's shuffle).")
                 @Default("4.0") double identityInitScale,
@@ -64,6 +77,9 @@ public record DynShuffleConfig(
         implements MethodConfig {
     public static final String NAME = "dynshuffle";
     public static final List<String> SHUFFLES = List.of("fixed", "dynamic", "static_dynamic");
+    public static final String COMPACT = "compact";
+    public static final String GROUP_BLOCKS = "group_blocks";
+    public static final List<String> LAYOUTS = List.of(COMPACT, GROUP_BLOCKS);
     public static final List<String> FACTORIZATIONS = List.of("near_square");
     public static final List<String> SHARINGS = List.of("per_group", "shared", "group_factor");
     public static final List<String> ANNEALS = List.of("none", "cosine");
@@ -77,6 +93,8 @@ public record DynShuffleConfig(
         Check.oneOf("name", name, List.of(NAME));
         Check.oneOf("shuffle", shuffle, SHUFFLES);
         Check.nonNegative("groups", groups);
+        Check.oneOf("layout", layout, LAYOUTS);
+        Check.positive("max_factor", maxFactor);
         Check.oneOf("factorization", factorization, FACTORIZATIONS);
         factors = Map.copyOf(factors);
         for (Map.Entry<String, List<Integer>> e : factors.entrySet()) {
@@ -86,6 +104,10 @@ public record DynShuffleConfig(
             }
         }
         Check.oneOf("sharing", sharing, SHARINGS);
+        if (layout.equals(COMPACT) && sharing.equals("group_factor")) {
+            throw new ConfigException("sharing", "group_factor (P_G ⊗ P_n) needs layout: group_blocks; the compact "
+                    + "layout takes per_group or shared");
+        }
         placement = List.copyOf(placement);
         if (placement.isEmpty()) throw ConfigException.expected("placement", "[all] or shuffle path prefixes", placement);
         for (int i = 0; i < placement.size(); i++) Check.notBlank("placement[" + i + "]", placement.get(i));
@@ -109,9 +131,15 @@ public record DynShuffleConfig(
         for (int i = 0; i < replacePointwise.size(); i++) Check.notBlank("replace_pointwise[" + i + "]", replacePointwise.get(i));
     }
 
-    /** Generator FC1 width for {@code channels} input channels. */
-    public int hiddenWidthFor(int channels) {
-        return hiddenWidth.equals("auto") ? Math.max(channels / 4, 16) : Integer.parseInt(hiddenWidth);
+    /** Generator FC1 width for a shuffle of {@code layout}: see {@code hidden_width}. */
+    public int hiddenWidthFor(ShuffleLayout l) {
+        if (!hiddenWidth.equals("auto")) return Integer.parseInt(hiddenWidth);
+        return compact() ? Math.max(l.n1() + l.n2(), 8) : Math.max(l.channels() / 4, 16);
+    }
+
+    /** Whether the compact layout (blocks from the channel count, one generator shared by the blocks) is used. */
+    public boolean compact() {
+        return layout.equals(COMPACT);
     }
 
     /** Whether the model's shuffles are replaced at all. */

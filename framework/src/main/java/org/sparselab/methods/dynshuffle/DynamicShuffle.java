@@ -24,8 +24,10 @@ import org.sparselab.nn.LayerTrace;
 
 /**
  * Dynamic shuffle (spec §2.10): a generator GAP → FC1 → (BN) → ReLU → FC2 makes, per sample, Kronecker factors A
- * (n1×n1) and B (n2×n2) for each block; {@code y = S_cross · blockdiag_b(A_b ⊗ B_b) · x}, applied as two small
- * batched matmuls ({@link FactoredPermutation}). Optionally static-dynamic (§2.9): a learnable static matrix added
+ * (n1×n1) and B (n2×n2) for each block (compact layout: one small generator shared by the blocks, applied to each
+ * block's pooled channels; group_blocks: one generator from all pooled channels to every block's factors);
+ * {@code y = S_cross · blockdiag_b(A_b ⊗ B_b) · x}, applied as two small batched matmuls ({@link
+ * FactoredPermutation}). Optionally static-dynamic (§2.9): a learnable static matrix added
  * to the dynamic one.
  *
  * <p>Training: row softmax with temperature τ; the soft factors' orthogonality term is kept for the method's extra
@@ -43,6 +45,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     private final DynShuffleConfig cfg;
     private final String staticForm; // null: purely dynamic
     private final int hidden;
+    private final boolean perBlock; // compact: the generator maps each block's n pooled channels to its own factors
+    private final int generatorIn; // FC1 inputs: n per block (compact) or C
+    private final int generatorOut; // FC2 outputs: n1² + n2² per factor set (compact) or all logits
     private final PermutationRepair repair;
     private final Parameter fc1Weight;
     private final Parameter fc1Bias;
@@ -79,10 +84,12 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         this.tau = cfg.temperature();
         this.steHard = cfg.binarize().equals("ste_always");
         this.repair = new PermutationRepair(cfg.collisionRepair());
-        int c = layout.channels();
-        hidden = cfg.hiddenWidthFor(c);
-        Initializer torchDefault = new UniformInitializer((float) (1 / Math.sqrt(c)));
-        fc1Weight = param("fc1_weight", Parameter.Type.WEIGHT, new Shape(hidden, c), torchDefault);
+        perBlock = cfg.compact();
+        hidden = cfg.hiddenWidthFor(layout);
+        generatorIn = perBlock ? layout.blockSize() : layout.channels();
+        generatorOut = perBlock ? layout.n1() * layout.n1() + layout.n2() * layout.n2() : layout.logits();
+        Initializer torchDefault = new UniformInitializer((float) (1 / Math.sqrt(generatorIn)));
+        fc1Weight = param("fc1_weight", Parameter.Type.WEIGHT, new Shape(hidden, generatorIn), torchDefault);
         fc1Bias = param("fc1_bias", Parameter.Type.BIAS, new Shape(hidden), torchDefault);
         if (cfg.generatorBatchNorm()) {
             bnGamma = param("bn_gamma", Parameter.Type.GAMMA, new Shape(hidden), Initializer.ONES);
@@ -94,10 +101,11 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         } else {
             bnGamma = bnBeta = bnMean = bnVar = null;
         }
-        fc2Weight = param("fc2_weight", Parameter.Type.WEIGHT, new Shape(layout.logits(), hidden),
+        fc2Weight = param("fc2_weight", Parameter.Type.WEIGHT, new Shape(generatorOut, hidden),
                 new NormalInitializer((float) cfg.fc2InitStd()));
-        fc2Bias = param("fc2_bias", Parameter.Type.BIAS, new Shape(layout.logits()),
-                (m, shape, type) -> m.create(identityLogits(layout, (float) cfg.identityInitScale()), shape));
+        float kappa = (float) cfg.identityInitScale();
+        fc2Bias = param("fc2_bias", Parameter.Type.BIAS, new Shape(generatorOut), (m, shape, type) -> m.create(
+                perBlock ? identityLogits(layout.n1(), layout.n2(), 1, kappa) : identityLogits(layout, kappa), shape));
         // Static matrices are typed BIAS so that decay_norm_and_bias: false keeps weight decay off them (spec §5.9:
         // decay would pull them to 0, not to I).
         int blocks = layout.blocks();
@@ -161,10 +169,15 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
 
     /** κ·vec(I) for every factor, in the logits' order: all A factors, then all B factors. */
     static float[] identityLogits(ShuffleLayout l, float kappa) {
-        float[] v = new float[l.logits()];
+        return identityLogits(l.n1(), l.n2(), l.factorSets(), kappa);
+    }
+
+    /** κ·vec(I) for {@code sets} A (n1×n1) factors, then {@code sets} B (n2×n2) factors. */
+    static float[] identityLogits(int n1, int n2, int sets, float kappa) {
+        float[] v = new float[sets * (n1 * n1 + n2 * n2)];
         int at = 0;
-        for (int d : new int[] {l.n1(), l.n2()}) {
-            for (int f = 0; f < l.factorSets(); f++) {
+        for (int d : new int[] {n1, n2}) {
+            for (int f = 0; f < sets; f++) {
                 for (int i = 0; i < d; i++) v[at + i * d + i] = kappa;
                 at += d * d;
             }
@@ -228,11 +241,22 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         return new NDList(y.reshape(s));
     }
 
-    /** The generator: (N, C, H, W) → (N, logits). */
+    /**
+     * The generator: (N, C, H, W) → (N, logits), all A factors' logits first, then all B factors'. Compact: the
+     * pooled channels as (N·sets, n) rows, one per block (or their mean over blocks when shared), through the shared
+     * FCs to (N·sets, n1² + n2²), then regrouped into that order.
+     */
     NDArray logits(ParameterStore ps, NDArray x, boolean training) {
         Device d = x.getDevice();
         Shape s = x.getShape();
-        NDArray pooled = x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}); // GAP (PyTorch's mean takes one axis)
+        long n = s.get(0);
+        NDArray pooled = x.reshape(n, s.get(1), -1).mean(new int[] {2}); // GAP (PyTorch's mean takes one axis)
+        int sets = layout.factorSets();
+        if (perBlock) {
+            pooled = pooled.reshape(n, layout.blocks(), generatorIn);
+            if (layout.sharedFactors()) pooled = pooled.mean(new int[] {1}, true);
+            pooled = pooled.reshape(n * sets, generatorIn);
+        }
         NDArray h = Linear.linear(pooled, ps.getValue(fc1Weight, d, training), ps.getValue(fc1Bias, d, training))
                 .head();
         if (bnGamma != null) {
@@ -240,8 +264,13 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
                     ps.getValue(bnGamma, d, training), ps.getValue(bnBeta, d, training), 1, 0.9f, 1e-5f, training)
                     .head();
         }
-        return Linear.linear(Activation.relu(h), ps.getValue(fc2Weight, d, training),
+        NDArray z = Linear.linear(Activation.relu(h), ps.getValue(fc2Weight, d, training),
                 ps.getValue(fc2Bias, d, training)).head();
+        if (!perBlock) return z;
+        int a = layout.n1() * layout.n1();
+        NDArray rows = z.reshape(n, sets, generatorOut);
+        return rows.get(new NDIndex(":, :, 0:{}", a)).reshape(n, (long) sets * a)
+                .concat(rows.get(new NDIndex(":, :, {}:", a)).reshape(n, -1), 1);
     }
 
     private NDArray softForward(ParameterStore ps, NDArray x, NDArray z, boolean training) {
@@ -426,9 +455,16 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
 
     /** Generator parameters: FC1, FC2 (weights and biases) and the optional BN's γ, β. */
     public long generatorParams() {
+        return (long) generatorIn * hidden + hidden + (long) hidden * generatorOut + generatorOut
+                + (bnGamma != null ? 2L * hidden : 0);
+    }
+
+    /** Generator MACs per sample: GAP (C·S adds), the mean over blocks when shared (C), FC1 and FC2 per row. */
+    long generatorMacs(long spatial) {
         long c = layout.channels();
-        long l = layout.logits();
-        return c * hidden + hidden + hidden * l + l + (bnGamma != null ? 2L * hidden : 0);
+        long rows = perBlock ? layout.factorSets() : 1;
+        long blockMean = perBlock && layout.sharedFactors() ? c : 0;
+        return c * spatial + blockMean + rows * ((long) generatorIn * hidden + (long) hidden * generatorOut);
     }
 
     /** The generator's row in a profile: GAP (C·S adds, counted as MACs) + FC1 + FC2. */
@@ -447,9 +483,11 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         public LayerCost cost(Shape input, Shape output) {
             long c = layout.channels();
             long spatial = input.size() / (input.get(0) * c);
-            long macs = c * spatial + c * hidden + (long) hidden * layout.logits();
+            long macs = generatorMacs(spatial);
             long p = generatorParams();
-            return new LayerCost(c + "→" + hidden + "→" + layout.logits(), 1, p, p, macs, macs);
+            String shape = perBlock ? layout.factorSets() + "×(" + generatorIn + "→" + hidden + "→" + generatorOut
+                    + ") shared" : c + "→" + hidden + "→" + layout.logits();
+            return new LayerCost(shape, 1, p, p, macs, macs);
         }
     }
 }

@@ -9,9 +9,13 @@ import org.sparselab.nn.ShuffleSpec;
  * blocks, each permuted by A ⊗ B (A: n1×n1, B: n2×n2), then ShuffleNet's cross-group shuffle with {@code groups}
  * groups. With {@code sharedFactors} one pair (A, B) serves all blocks.
  *
- * <p>The spec's three readings of "two shared small permutation matrices for each group" (§2.3) map to: R1
- * {@code per_group}: blocks = G, one pair per block; R2 {@code shared}: blocks = G, one pair for all; R3
- * {@code group_factor}: one block of all C channels with factors (G, n), i.e. P_G ⊗ P_n.
+ * <p>Two layouts ({@code method.layout}). {@code group_blocks}: blocks = G and the spec's three readings of "two
+ * shared small permutation matrices for each group" (§2.3): R1 {@code per_group}: one pair per block; R2
+ * {@code shared}: one pair for all; R3 {@code group_factor}: one block of all C channels with factors (G, n), i.e.
+ * P_G ⊗ P_n. {@code compact}: the block size is chosen from C so that both factors stay small ({@link
+ * #smallFactors}); a large prime factor of C (29 in ShuffleNet V2 1.0×'s 116 = 4·29) becomes the number of blocks
+ * instead of a factor size (regrouping rather than padding, which would map real channels onto padding); the
+ * cross-group shuffle keeps the point's G.
  *
  * @param factorSets how many (A, B) pairs a sample has: 1 when shared, else {@code blocks}
  */
@@ -43,8 +47,9 @@ public record ShuffleLayout(String path, int channels, int groups, int blocks, i
     }
 
     /**
-     * The layout for a model's shuffle point under {@code cfg}: G from {@code groups} (0 = the point's own), n = C/G
-     * split by {@code factors} (explicit, by path) or {@link #nearSquare}.
+     * The layout for a model's shuffle point under {@code cfg}: G from {@code groups} (0 = the point's own); compact:
+     * blocks of {@link #smallFactors} (or the explicit {@code factors}) channels; group_blocks: n = C/G split by
+     * {@code factors} (explicit, by path) or {@link #nearSquare}.
      */
     public static ShuffleLayout of(ShuffleSpec spec, DynShuffleConfig cfg) {
         int g = cfg.groups() == 0 ? spec.groups() : cfg.groups();
@@ -53,9 +58,19 @@ public record ShuffleLayout(String path, int channels, int groups, int blocks, i
             throw new ConfigException("method.groups", g + " groups do not divide the " + c + " channels of shuffle "
                     + spec.path() + "; choose a divisor or 0 (the point's own " + spec.groups() + ")");
         }
+        List<Integer> explicit = cfg.factors().get(spec.path());
+        boolean shared = cfg.sharing().equals("shared");
+        if (cfg.compact()) {
+            int[] f = explicit == null ? smallFactors(c, cfg.maxFactor())
+                    : new int[] {explicit.get(0), explicit.get(1)};
+            if (c % (f[0] * f[1]) != 0) {
+                throw new ConfigException("method.factors." + spec.path(), "expected n1·n2 dividing the " + c
+                        + " channels (compact layout), found " + f[0] + "·" + f[1]);
+            }
+            return new ShuffleLayout(spec.path(), c, g, c / (f[0] * f[1]), f[0], f[1], shared);
+        }
         int n = c / g;
         boolean r3 = cfg.sharing().equals("group_factor");
-        List<Integer> explicit = cfg.factors().get(spec.path());
         if (r3) {
             if (explicit != null) {
                 throw new ConfigException("method.factors." + spec.path(), "sharing group_factor fixes the factors to "
@@ -73,7 +88,24 @@ public record ShuffleLayout(String path, int channels, int groups, int blocks, i
         } else {
             f = nearSquare(n);
         }
-        return new ShuffleLayout(spec.path(), c, g, g, f[0], f[1], cfg.sharing().equals("shared"));
+        return new ShuffleLayout(spec.path(), c, g, g, f[0], f[1], shared);
+    }
+
+    /**
+     * (n1, n2), n1 ≤ n2 ≤ {@code maxFactor}, with n1·n2 the largest divisor of {@code c} that is such a product, the
+     * most square one on ties: 48 → (4, 4), 116 = 4·29 → (2, 2) in 29 blocks, 232 → (2, 4), 464 → (4, 4), 60 → (3, 4).
+     */
+    public static int[] smallFactors(int c, int maxFactor) {
+        if (c <= 0 || maxFactor <= 0) throw new IllegalArgumentException("positive c and max factor: " + c);
+        int[] best = {1, 1};
+        for (int a = 1; a <= maxFactor; a++) {
+            for (int b = a; b <= maxFactor; b++) {
+                int n = a * b;
+                int bestN = best[0] * best[1];
+                if (c % n == 0 && (n > bestN || n == bestN && b - a < best[1] - best[0])) best = new int[] {a, b};
+            }
+        }
+        return best;
     }
 
     /** (n1, n2) with n1·n2 = n, n1 the largest divisor ≤ √n (spec §2.8: 24 → (4, 6), 58 → (2, 29)). */

@@ -13,8 +13,9 @@ import org.sparselab.nn.MaskedLinear;
 /**
  * Copies a trained model's parameters into its deployment form, rebuilt with other layers: the two block trees are
  * walked side by side; a pair of blocks that a method turns into something else is handled by its {@code special}
- * function (true when it copied that pair), a masked layer into a plain dense one gets {@code W ⊙ M}, and everything
- * else must match parameter for parameter.
+ * function (true when it copied that pair), a masked layer into a plain dense one gets {@code W ⊙ M}, a dense layer
+ * into a masked one (a dense start) its weights with the mask untouched, and everything else must match parameter for
+ * parameter.
  */
 public final class WeightTransfer {
     private WeightTransfer() {}
@@ -23,6 +24,16 @@ public final class WeightTransfer {
         if (special.test(from, to)) return;
         if (from instanceof MaskedConv2d m && to instanceof Conv2dBlock d) {
             copyMasked(m.weight(), m.mask(), m.bias(), d.weight(), d.getDirectParameters().get("bias"));
+            return;
+        }
+        if (from instanceof Conv2dBlock d && to instanceof MaskedConv2d m) { // a dense start: the mask stays as it is
+            m.weight().getArray().set(d.weight().getArray().toByteBuffer());
+            copyBias(d.getDirectParameters(), m.getDirectParameters());
+            return;
+        }
+        if (from instanceof LinearBlock d && to instanceof MaskedLinear m) {
+            m.weight().getArray().set(d.weight().getArray().toByteBuffer());
+            copyBias(d.getDirectParameters(), m.getDirectParameters());
             return;
         }
         if (from instanceof MaskedLinear m && to instanceof LinearBlock d) {
@@ -55,6 +66,13 @@ public final class WeightTransfer {
         try (NDArray product = weight.getArray().mul(mask.getArray())) {
             return product.toFloatArray();
         }
+    }
+
+    private static void copyBias(PairList<String, Parameter> from, PairList<String, Parameter> to) {
+        Parameter a = from.contains("bias") ? from.get("bias") : null;
+        Parameter b = to.contains("bias") ? to.get("bias") : null;
+        if ((a == null) != (b == null)) throw new IllegalStateException("export: bias of one form only");
+        if (a != null) b.getArray().set(a.getArray().toByteBuffer());
     }
 
     private static void copyMasked(Parameter w, Parameter m, Parameter bias, Parameter toW, Parameter toBias) {

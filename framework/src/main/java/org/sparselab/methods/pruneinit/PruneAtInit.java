@@ -68,7 +68,7 @@ public final class PruneAtInit implements Method {
     }
 
     @Override
-    public void checkBuilt(Block model) {
+    public void checkBuilt(Block model, RunInfo run) {
         if (budgets.isEmpty()) {
             throw new ConfigException("method.layers", cfg.name() + " prunes no layer of this model with layers "
                     + cfg.layers() + "; add a kind the architecture has (e.g. block, pointwise, classifier)");
@@ -77,7 +77,7 @@ public final class PruneAtInit implements Method {
 
     @Override
     public void attach(Block model, RunInfo info) {
-        checkBuilt(model);
+        checkBuilt(model, info);
         run = info;
         layers = masks.collect(model, cfg.name());
     }

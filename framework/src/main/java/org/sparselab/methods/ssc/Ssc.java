@@ -95,7 +95,7 @@ public final class Ssc implements Method {
     }
 
     @Override
-    public void checkBuilt(Block model) {
+    public void checkBuilt(Block model, RunInfo run) {
         if (layers.isEmpty()) {
             throw new ConfigException("method.layers", "ssc converts no layer of this model with layers "
                     + cfg.layers() + (masks.exemptions().isEmpty() ? "" : " (left dense: " + masks.exemptions() + ")")
@@ -110,7 +110,7 @@ public final class Ssc implements Method {
 
     @Override
     public void attach(Block model, RunInfo info) {
-        checkBuilt(model);
+        checkBuilt(model, info);
         this.run = info;
         long kept = 0;
         long total = 0;

@@ -14,14 +14,20 @@ public record CosineLrConfig(
                 boolean perIteration,
         @Doc("Linear warmup length in epochs (fractional allowed); 0 for none.") @Default("0") double warmupEpochs,
         @Doc("Warmup factor at the first iteration (lr = factor·scheduled lr), rising linearly to 1.") @Default("0")
-                double warmupStartFactor)
+                double warmupStartFactor,
+        @Doc("0: the first iteration is step 0, as torch's schedulers (warmup starts at warmup_start_factor·lr, a "
+                + "milestone acts from its epoch's first iteration). 1: the schedule is read one iteration ahead, as "
+                + "the StrucSpars code's vlutils schedulers that count an iteration before using it (warmup's first "
+                + "step is lr/W for W warmup iterations, then lr·j/W; a milestone acts from the last iteration of the "
+                + "epoch before it).")
+        @Default("0") int iterationOffset)
         implements LrScheduleConfig {
     public static final String NAME = "cosine";
 
     public CosineLrConfig {
         Check.oneOf("name", name, List.of(NAME));
         Check.nonNegative("min_lr", minLr);
-        Warmup.check(warmupEpochs, warmupStartFactor);
+        Warmup.check(warmupEpochs, warmupStartFactor, iterationOffset);
     }
 
     @Override

@@ -60,4 +60,20 @@ public interface LrSchedule {
             return main.lr(e, i, n) * factor;
         };
     }
+
+    /**
+     * This schedule read {@code iterations} iterations ahead: iteration j of the phase gets the rate of j + offset.
+     *
+     * <p>With offset 1 this is the StrucSpars code's {@code vlutils.MultiStepLR}, whose {@code step()} increments
+     * its counter before computing the rate: the first warmup step is base/W (W warmup iterations), step j is
+     * base·(j+1)/W, and milestone m acts from the iteration numbered m·n, the last one of epoch m − 1.
+     */
+    default LrSchedule ahead(int iterations) {
+        if (iterations == 0) return this;
+        LrSchedule main = this;
+        return (e, i, n) -> {
+            long j = (long) e * n + i + iterations;
+            return main.lr((int) (j / n), (int) (j % n), n);
+        };
+    }
 }

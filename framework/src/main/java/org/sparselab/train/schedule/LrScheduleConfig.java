@@ -20,12 +20,15 @@ public interface LrScheduleConfig {
     /** Warmup factor at the first iteration, in [0, 1]. */
     double warmupStartFactor();
 
+    /** 0: step j is read at iteration j (torch); 1: at iteration j + 1 (the StrucSpars code's vlutils schedulers). */
+    int iterationOffset();
+
     /** The main schedule without warmup. */
     LrSchedule main(double baseLr, int phaseEpochs);
 
     /** The schedule for a phase of {@code phaseEpochs} epochs starting from the optimizer's {@code baseLr}. */
     default LrSchedule create(double baseLr, int phaseEpochs) {
-        return main(baseLr, phaseEpochs).withWarmup(warmupEpochs(), warmupStartFactor());
+        return main(baseLr, phaseEpochs).withWarmup(warmupEpochs(), warmupStartFactor()).ahead(iterationOffset());
     }
 
     /** Registers the schedule variants. */

@@ -54,8 +54,10 @@ class DynamicShuffleTest {
     void untrainedIdentityInitialisedModuleIsTheFixedShuffleInEvaluation() {
         try (NDManager m = NDManager.newBaseManager()) {
             Shape shape = new Shape(4, 24, 3, 3);
-            for (String sharing : List.of("per_group", "shared", "group_factor")) {
-                DynamicShuffle b = block(cfg("sharing: " + sharing + "\n"), m, shape, 1);
+            for (String sharing : List.of("per_group", "shared", "layout: group_blocks\nsharing: per_group",
+                    "layout: group_blocks\nsharing: shared", "layout: group_blocks\nsharing: group_factor")) {
+                DynamicShuffle b = block(cfg(sharing.contains(":") ? sharing + "\n" : "sharing: " + sharing + "\n"),
+                        m, shape, 1);
                 NDArray x = m.randomNormal(shape);
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray y = b.forward(ps, new NDList(x), false).head();
@@ -210,7 +212,7 @@ class DynamicShuffleTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 b.forward(new ParameterStore(m, false), new NDList(m.randomNormal(shape)), true);
                 NDArray o = b.takeOrthogonality();
-                assertEquals(2 * 3, b.orthogonalityCount(), "A and B of 3 groups");
+                assertEquals(2 * 2, b.orthogonalityCount(), "A and B of 2 blocks (compact: 24 = 2 blocks of 3·4)");
                 assertTrue(o.getFloat() > 0, "soft factors near the identity are not exact permutations");
                 gc.backward(o);
             }
@@ -235,7 +237,8 @@ class DynamicShuffleTest {
         String[] forms = {"sd_a", "sd_b", "sd_c"};
         for (long[] e : expected) {
             String form = forms[(int) e[0]];
-            DynShuffle method = new DynShuffle(cfg("static_form: " + form + "\nreplace_pointwise: [pw]\n"));
+            DynShuffle method = new DynShuffle(cfg("layout: group_blocks\nstatic_form: " + form
+                    + "\nreplace_pointwise: [pw]\n"));
             Block layer = method.convFactory().conv(pw);
             assertTrue(layer instanceof DynamicShuffle d && d.isStaticDynamic(), form);
             try (NDManager m = NDManager.newBaseManager()) {
@@ -260,7 +263,7 @@ class DynamicShuffleTest {
             DynamicShuffle b = block(cfg(""), m, shape, 6);
             ModelProfile p = Profiler.profile(b, shape, m);
             LayerRow sd = row(p, "s");
-            assertEquals(25L * 24 * (2 + 4), sd.macs(), "S·C·(n1 + n2)");
+            assertEquals(25L * 24 * (3 + 4), sd.macs(), "S·C·(n1 + n2), compact: 24 = 2 blocks of 3·4");
             assertEquals(0, sd.effectiveMacs(), "the gather");
             assertEquals(0, sd.params());
             assertEquals(b.generatorParams(), row(p, "s.generator").params());
@@ -273,8 +276,68 @@ class DynamicShuffleTest {
     }
 
     @Test
-    void everyShuffleNetWidthGetsAFactorisedModuleAtEveryShufflePoint() {
+    void theCompactLayoutKeepsBothFactorsSmallAndTurnsLargePrimesIntoBlocks() {
         DynShuffle method = new DynShuffle(cfg(""));
+        var models = Models.defaults();
+        for (String name : models.names()) {
+            if (!name.startsWith("shufflenet")) continue;
+            Block net = models.create(name, new ModelContext(3, 224, 1000, ConvFactory.dense(),
+                    method.shuffleFactory()));
+            List<DynamicShuffle> layers = new ArrayList<>();
+            collect(net, layers);
+            for (DynamicShuffle d : layers) {
+                ShuffleLayout l = d.layout();
+                assertEquals(l.channels(), l.blocks() * l.n1() * l.n2(), name + " " + l.path());
+                assertTrue(l.n1() <= 4 && l.n2() <= 4, name + " " + l.path() + ": " + l.n1() + "·" + l.n2());
+                assertArrayEquals(ShuffleLayout.smallFactors(l.channels(), 4), new int[] {l.n1(), l.n2()});
+            }
+            if (name.equals("shufflenet_v2_x1_0")) {
+                // 116 = 29·(2·2), 232 = 29·(2·4), 464 = 29·(4·4): the prime 29 is the number of blocks.
+                assertEquals(List.of(29), layers.stream().map(d -> d.layout().blocks()).distinct().toList());
+                ShuffleLayout first = layers.get(0).layout();
+                assertEquals(List.of(116, 2, 2), List.of(first.channels(), first.n1(), first.n2()), "stage 2: 2⊗2");
+            }
+        }
+        assertArrayEquals(new int[] {4, 4}, ShuffleLayout.smallFactors(48, 4));
+        assertArrayEquals(new int[] {2, 2}, ShuffleLayout.smallFactors(116, 4));
+        assertArrayEquals(new int[] {2, 4}, ShuffleLayout.smallFactors(232, 4));
+        assertArrayEquals(new int[] {3, 4}, ShuffleLayout.smallFactors(60, 4));
+        assertArrayEquals(new int[] {1, 1}, ShuffleLayout.smallFactors(29, 4), "a prime: blocks of one channel");
+        assertArrayEquals(new int[] {8, 8}, ShuffleLayout.smallFactors(192, 8));
+    }
+
+    @Test
+    void aCompactBlocksFactorsComeFromItsOwnChannelsThroughTheSharedGenerator() {
+        // SPEC: 24 channels = 2 blocks of 3·4; logits per sample: A0 (9), A1 (9), B0 (16), B1 (16).
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(1, 24, 2, 2);
+            DynamicShuffle b = block(cfg(RANDOM), m, shape, 9);
+            assertEquals(12 * 8 + 8 + 8 * 25 + 25, b.generatorParams(), "FC1 12→8, FC2 8→25, shared by both blocks");
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(shape);
+            float[] z = b.logits(ps, x, false).toFloatArray();
+            float[] bump = new float[24 * 4];
+            for (int i = 12 * 4; i < 24 * 4; i++) bump[i] = 3f; // channels 12-23: block 1 only
+            float[] moved = b.logits(ps, x.add(m.create(bump, shape)), false).toFloatArray();
+            for (int[] range : new int[][] {{0, 9}, {18, 34}}) { // A0, B0
+                for (int i = range[0]; i < range[1]; i++) assertEquals(z[i], moved[i], 0f, "block 0 logit " + i);
+            }
+            boolean changed = false;
+            for (int i = 9; i < 18; i++) changed |= z[i] != moved[i]; // A1
+            for (int i = 34; i < 50; i++) changed |= z[i] != moved[i]; // B1
+            assertTrue(changed, "block 1's factors follow its channels");
+            // The same channels in both blocks give both blocks the same factors: one generator, shared.
+            float[] twin = new float[24 * 4];
+            for (int i = 0; i < 24 * 4; i++) twin[i] = (float) Math.sin(i % 48);
+            float[] t = b.logits(ps, m.create(twin, shape), false).toFloatArray();
+            for (int i = 0; i < 9; i++) assertEquals(t[i], t[9 + i], 1e-6f, "A0 = A1");
+            for (int i = 0; i < 16; i++) assertEquals(t[18 + i], t[34 + i], 1e-6f, "B0 = B1");
+        }
+    }
+
+    @Test
+    void everyShuffleNetWidthGetsAFactorisedModuleAtEveryShufflePoint() {
+        DynShuffle method = new DynShuffle(cfg("layout: group_blocks\n"));
         var models = Models.defaults();
         int checked = 0;
         for (String name : models.names()) {
@@ -312,7 +375,9 @@ class DynamicShuffleTest {
                 "stage3.block2.shuffle", "stage3.block3.shuffle", "stage3.block4.shuffle", "stage3.block5.shuffle",
                 "stage3.block6.shuffle", "stage3.block7.shuffle"), layers.stream().map(DynamicShuffle::path).toList());
         assertEquals(2, layers.get(1).layout().n1(), "explicit factors at stage3.block0");
-        assertEquals(6, layers.get(2).layout().n1(), "near-square elsewhere: 48 = 6·8");
+        assertEquals(2, layers.get(1).layout().blocks(), "96 channels in blocks of 2·24");
+        assertEquals(4, layers.get(2).layout().n1(), "small factors elsewhere: 96 = 6 blocks of 4·4");
+        assertEquals(6, layers.get(2).layout().blocks());
     }
 
     private static void collect(Block b, List<DynamicShuffle> out) {
@@ -324,9 +389,15 @@ class DynamicShuffleTest {
     void badOptionsAreOneClearConfigError() {
         var e = assertThrows(ConfigException.class, () -> cfg("binarize: ste_afterwarmup\n"));
         assertTrue(e.getMessage().contains("binarize") && e.getMessage().contains("ste_after_warmup"), e.getMessage());
-        var f = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("factors: {s: [3, 3]}\n")));
+        var f = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("layout: group_blocks\n"
+                + "factors: {s: [3, 3]}\n")));
         assertTrue(f.getMessage().contains("method.factors.s") && f.getMessage().contains("n = C/G = 8"),
                 f.getMessage());
+        var c = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("factors: {s: [5, 5]}\n")));
+        assertTrue(c.getMessage().contains("method.factors.s: expected n1·n2 dividing the 24 channels"),
+                c.getMessage());
+        var r3 = assertThrows(ConfigException.class, () -> cfg("sharing: group_factor\n"));
+        assertTrue(r3.getMessage().contains("needs layout: group_blocks"), r3.getMessage());
         var g = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("groups: 5\n")));
         assertTrue(g.getMessage().contains("method.groups"), g.getMessage());
         assertEquals(2, ShuffleLayout.of(SPEC, cfg("factors: {s: [2, 4]}\n")).n1());
