@@ -13,8 +13,9 @@ import java.util.List;
 public record DeployTuning(List<Integer> batchSizes, int warmup, int repeats) {
     public DeployTuning {
         batchSizes = List.copyOf(batchSizes);
-        if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)) {
-            throw new IllegalArgumentException("deploy batch sizes must be positive, got " + batchSizes);
+        if (batchSizes.isEmpty() || batchSizes.stream().anyMatch(b -> b < 1)
+                || batchSizes.stream().distinct().count() < batchSizes.size()) {
+            throw new IllegalArgumentException("deploy batch sizes must be distinct and positive, got " + batchSizes);
         }
         if (warmup < 0 || repeats < 0) {
             throw new IllegalArgumentException("warmup and repeats must be >= 0, got " + warmup + ", " + repeats);

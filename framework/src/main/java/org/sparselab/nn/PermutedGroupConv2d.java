@@ -31,6 +31,9 @@ public final class PermutedGroupConv2d extends ConvLayer {
     private final Parameter bias;
     private final boolean perGroup;
     private final MemoryFormat format;
+    // The group count the weight's block-diagonal structure has: above spec.groups() for a dense form of a grouped
+    // layer, whose zeros are then not counted in its effective cost.
+    private final int structuralGroups;
     // Row indices for ChannelGather, per (device, batch size): made once, kept beside the weight.
     private final java.util.Map<String, NDArray> inputRows = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, NDArray> outputRows = new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,11 +53,26 @@ public final class PermutedGroupConv2d extends ConvLayer {
      */
     public PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder, boolean perGroup,
             MemoryFormat format) {
+        this(grouped, inputOrder, outputOrder, perGroup, format, grouped.groups());
+    }
+
+    /**
+     * A dense conv (no gather) over a weight that is block-diagonal in {@code grouped.groups()} groups after some
+     * channel permutation: it runs the dense kernel, and its effective cost counts only the blocks (as the grouped
+     * form's does).
+     */
+    public static PermutedGroupConv2d denseOver(ConvSpec grouped, MemoryFormat format) {
+        return new PermutedGroupConv2d(grouped.withGroups(1), null, null, false, format, grouped.groups());
+    }
+
+    private PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder, boolean perGroup,
+            MemoryFormat format, int structuralGroups) {
         super(VERSION, grouped); // the spec with the real group count
         this.inputOrder = isIdentity(inputOrder) ? null : inputOrder.clone();
         this.outputOrder = isIdentity(outputOrder) ? null : outputOrder.clone();
         this.perGroup = perGroup && grouped.groups() > 1;
         this.format = format;
+        this.structuralGroups = structuralGroups;
         weight = addParameter(weightParameter(spec, Init.kaimingNormalFanOut()));
         bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
     }
@@ -74,6 +92,18 @@ public final class PermutedGroupConv2d extends ConvLayer {
 
     public MemoryFormat memoryFormat() {
         return format;
+    }
+
+    /** Dense cost of the conv as run; a {@link #denseOver} form counts only its diagonal blocks as effective. */
+    @Override
+    public LayerCost cost(Shape input, Shape output) {
+        LayerCost run = super.cost(input, output);
+        if (structuralGroups == spec.groups()) return run;
+        long bias = spec.bias() ? spec.out() : 0;
+        long weights = run.params() - bias;
+        long positions = output.get(2) * output.get(3);
+        return new LayerCost(run.shape(), spec.groups(), run.params(), weights / structuralGroups + bias, run.macs(),
+                weights / structuralGroups * positions);
     }
 
     /** How many channel gathers a forward pass runs (0–2): identity orders are dropped. */

@@ -1,6 +1,9 @@
 package org.sparselab.tracking;
 
+import java.util.HashSet;
+import java.util.List;
 import org.sparselab.config.Check;
+import org.sparselab.config.ConfigException;
 import org.sparselab.config.Default;
 import org.sparselab.config.Doc;
 
@@ -16,7 +19,7 @@ public record OutputConfig(
                 int latencyRepeats,
         @Doc("Batch sizes a method's export tunes its deployment forms for (each layer keeps the fastest exact form "
                 + "that is nowhere slower than dense at these batch sizes).") @Default("[1, 64]")
-                java.util.List<Integer> deployBatchSizes,
+                List<Integer> deployBatchSizes,
         @Doc("Timed rounds per form and batch size when the export tunes deployment forms on the run's device; 0 "
                 + "deploys each method's default form untimed (StrucSpars: grouped convs with folded gathers).")
                 @Default("15") int deployRepeats) {
@@ -24,10 +27,12 @@ public record OutputConfig(
         Check.notBlank("dir", dir);
         Check.nonNegative("latency_repeats", latencyRepeats);
         Check.nonNegative("deploy_repeats", deployRepeats);
-        if (deployBatchSizes == null || deployBatchSizes.isEmpty() || deployBatchSizes.stream().anyMatch(b -> b < 1)) {
-            throw org.sparselab.config.ConfigException.expected("deploy_batch_sizes", "a non-empty list of positive "
-                    + "batch sizes", deployBatchSizes);
+        if (deployBatchSizes == null || deployBatchSizes.isEmpty()
+                || deployBatchSizes.stream().anyMatch(b -> b == null || b < 1)
+                || new HashSet<>(deployBatchSizes).size() < deployBatchSizes.size()) {
+            throw ConfigException.expected("deploy_batch_sizes", "a non-empty list of distinct "
+                    + "positive batch sizes, e.g. [1, 64]", deployBatchSizes);
         }
-        deployBatchSizes = java.util.List.copyOf(deployBatchSizes);
+        deployBatchSizes = List.copyOf(deployBatchSizes);
     }
 }

@@ -85,7 +85,7 @@ final class GroupedExport {
         if (!KERNELS.contains(kernel)) throw new IllegalArgumentException("unknown kernel " + kernel);
         ConvSpec spec = l.spec();
         if (l.groups() == 1 || kernel.equals(DENSE)) {
-            return new PermutedGroupConv2d(spec.withGroups(1), null, null, false, format);
+            return PermutedGroupConv2d.denseOver(spec.withGroups(l.groups()), format);
         }
         int[][] pq = canonical(l.p(), l.q(), l.groups());
         return new PermutedGroupConv2d(spec.withGroups(l.groups()), pq[1], Permutations.inverse(pq[0]),

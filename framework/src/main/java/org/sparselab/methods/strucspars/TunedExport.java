@@ -100,8 +100,17 @@ final class TunedExport {
         report.put("tuning", t);
         report.put("model_form", model.toMap());
         String format = model.form().contains("+") ? model.form().substring(model.form().indexOf('+') + 1) : "nchw";
+        // Per layer what the deployed model runs: the layer's own choice, or dense where the whole-model timing
+        // kept the dense model.
+        Map<String, String> deployedKernels = new HashMap<>();
+        kernelsOf(deployed, deployedKernels);
         List<Map<String, Object>> deployedRows = new ArrayList<>();
-        for (Map<String, Object> row : layerRows) if (row.get("format").equals(format)) deployedRows.add(row);
+        for (Map<String, Object> row : layerRows) {
+            if (!row.get("format").equals(format)) continue;
+            Map<String, Object> r = new LinkedHashMap<>(row);
+            r.put("deployed", deployedKernels.get((String) row.get("layer")));
+            deployedRows.add(r);
+        }
         report.put("forms", deployedRows);
         report.put("forms_other_formats", layerRows.stream().filter(r -> !r.get("format").equals(format)).toList());
         report.put("description", describe(deployed, deployedRows, model));
@@ -169,6 +178,12 @@ final class TunedExport {
             parts.add(String.format(java.util.Locale.ROOT, "%.2fx dense at b%d", c.speedup(b), c.batchSizes().get(b)));
         }
         return String.join(", ", parts);
+    }
+
+    /** Each deployed conv's kernel ({@code dense}, {@code grouped}, {@code per_group}) by path. */
+    private static void kernelsOf(Block b, Map<String, String> out) {
+        if (b instanceof PermutedGroupConv2d g) out.put(g.path(), g.form().split("\\+")[0]);
+        for (Block child : b.getChildren().values()) kernelsOf(child, out);
     }
 
     private static void collect(Block b, Map<String, Integer> byForm) {

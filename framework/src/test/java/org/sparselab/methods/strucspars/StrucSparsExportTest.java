@@ -172,6 +172,11 @@ class StrucSparsExportTest {
                 if (kernel.equals("dense")) assertEquals(0, c.gathers(), "a dense form gathers nothing");
             }
             assertEquals(format.equals("channels_last"), deployed instanceof org.sparselab.nn.ChannelsLast);
+            ModelProfile pm = Profiler.profile(masked, SAMPLE, manager);
+            ModelProfile pd = Profiler.profile(deployed, SAMPLE, manager);
+            assertEquals(pm.effectiveMacs(), pd.effectiveMacs(), "every form: the masked model's effective MACs");
+            assertEquals(pm.effectiveParams(), pd.effectiveParams(), "every form: the masked model's effective params");
+            if (kernel.equals("dense")) assertEquals(pm.macs(), pd.macs(), "a dense form runs the dense MACs");
             // Per-group views and channels-last weights belong to the pass: nothing accumulates in the model.
             java.util.List<Integer> live = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -242,6 +247,12 @@ class StrucSparsExportTest {
                     "dense+channels_last").contains((String) model.get("form")), model.toString());
             assertTrue(((String) report.get("description")).startsWith(model.get("form") + " model"),
                     (String) report.get("description"));
+            java.util.Map<String, org.sparselab.nn.PermutedGroupConv2d> convs = new java.util.HashMap<>();
+            collect(deployed, convs);
+            for (var row : rows) {
+                assertEquals(convs.get((String) row.get("layer")).form().split("\\+")[0], row.get("deployed"),
+                        "the record names the kernel the deployed model runs: " + row);
+            }
             // The timing candidates are gone with their scopes: the export leaves the deployed model's parameters.
             int deployedParams = deployed.getParameters().size();
             assertEquals(deployedParams, left, "arrays left by the export");
