@@ -8,6 +8,8 @@ import ai.djl.nn.Block;
  */
 public record Form(String name, Block block) {
     public Form {
-        if (name == null || name.isBlank() || block == null) throw new IllegalArgumentException("a form needs a name and a block");
+        if (name == null || name.isBlank() || block == null) {
+            throw new IllegalArgumentException("a form needs a name and a block");
+        }
     }
 }

@@ -21,8 +21,8 @@ public final class StrucSparsBenchmarks {
     public static void register(BenchmarkRegistry r) {
         r.register("assignment", "StrucSpars' exact assignment solvers (P/Q steps), n = 128…1024; goal n = 512 in "
                 + "<= 0.3 s", StrucSparsBenchmarks::assignment);
-        r.register("strucspars", "dense vs deployed (autotuned) StrucSpars model latency and the per-layer forms chosen (default resnet56; --model, "
-                + "--image-size, --classes, --batches, --repeats)", Map.of("targets", "fractions of the MACs removed, "
+        r.register("strucspars", "dense vs deployed (autotuned) StrucSpars model latency and the per-layer forms "
+                + "chosen (default resnet56; --model, --image-size, --classes, --batches, --repeats)", Map.of("targets", "fractions of the MACs removed, "
                 + "comma-separated (default 0.3,0.5,0.7)"), StrucSparsBenchmarks::deployment);
     }
 
@@ -94,9 +94,10 @@ public final class StrucSparsBenchmarks {
                         "%s %.2fx", e.getKey(), ((Number) e.getValue()).doubleValue())).collect(
                         java.util.stream.Collectors.joining(", ")) : "-";
                 boolean grouped = ((Number) l.get("groups")).intValue() > 1;
+                String beat = !grouped ? "(one group: dense)"
+                        : Boolean.TRUE.equals(l.get("beats_reference")) ? "yes" : "no form beat dense";
                 out.printf(Locale.ROOT, "  %-26s %6s %-9s %-10s %-24s %s%n", l.get("layer"), l.get("groups"),
-                        l.get("deployed"), l.get("form"), sp, !grouped ? "(one group: dense)" : Boolean.TRUE.equals(l.get("beats_reference")) ? "yes"
-                                : "no form beat dense");
+                        l.get("deployed"), l.get("form"), sp, beat);
             }
         }
         out.println("goal: deployed >= 1.0x dense at every batch, speedup / MACs reduction >= 0.8 where a form allows "
