@@ -32,6 +32,16 @@ class FormTunerTest {
     }
 
     @Test
+    void tuningNeedsDistinctPositiveBatchSizesAndOffTimesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> new DeployTuning(List.of(1, 1), 0, 1), "duplicate");
+        assertThrows(IllegalArgumentException.class, () -> new DeployTuning(List.of(0, 64), 0, 1), "zero");
+        assertThrows(IllegalArgumentException.class, () -> new DeployTuning(List.of(), 0, 1), "none");
+        assertThrows(IllegalArgumentException.class, () -> new DeployTuning(List.of(1), 0, -1), "negative repeats");
+        assertFalse(DeployTuning.off().enabled());
+        assertEquals(new DeployTuning(List.of(1, 64), 3, 15), DeployTuning.defaults(), "the config's defaults");
+    }
+
+    @Test
     void theFastestExactFormIsKeptAndEveryTimingRecorded() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block slowIdentity = new LambdaBlock(x -> {
