@@ -45,6 +45,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import org.sparselab.methods.InitContext;
 import org.sparselab.methods.RunInfo;
+import org.sparselab.deploy.DeployTuning;
 import org.sparselab.metrics.Latency;
 import org.sparselab.train.MetricsSink;
 import org.sparselab.train.TrainConfig.ResolvedPhase;
@@ -219,7 +220,8 @@ public final class RunPipeline {
                 Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
                 Map<String, Integer> phaseEpochs = new LinkedHashMap<>();
                 for (ResolvedPhase p : phases) phaseEpochs.put(p.name(), p.epochs());
-                RunInfo runInfo = new RunInfo(sample, phaseEpochs, cfg.seed());
+                RunInfo runInfo = new RunInfo(sample, phaseEpochs, cfg.seed(), false, DeployTuning.of(
+                        cfg.output().deployBatchSizes(), cfg.output().deployRepeats()));
                 method.attach(block, runInfo);
                 if (resume == null) {
                     try (NDManager scope = model.getNDManager().newSubManager()) {

@@ -100,6 +100,13 @@ class MaskMethodsPipelineTest {
         for (Map<String, Object> f : forms) {
             assertTrue(List.of("masked", "decomposed").contains(f.get("deployed")), f.toString());
             assertTrue(f.containsKey("masked_b64_ms") && f.containsKey("decomposed_b64_ms"), "timed: " + f);
+            // The shared tuner's rule, masked-dense the reference: decomposed only where no slower at b1 and b64.
+            boolean noSlower = ((Number) f.get("decomposed_b1_ms")).doubleValue()
+                    <= ((Number) f.get("masked_b1_ms")).doubleValue()
+                    && ((Number) f.get("decomposed_b64_ms")).doubleValue()
+                    <= ((Number) f.get("masked_b64_ms")).doubleValue();
+            assertEquals(f.get("deployed").equals("decomposed"), f.get("beats_reference"), f.toString());
+            if (f.get("deployed").equals("decomposed")) assertTrue(noSlower, f.toString());
         }
     }
 

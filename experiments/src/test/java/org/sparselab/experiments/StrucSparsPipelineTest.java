@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +59,7 @@ class StrucSparsPipelineTest {
                 model: {arch: resnet20}
                 method: %s
                 tracking: {uri: '%s'}
-                output: {dir: '%s', latency_repeats: 2}
+                output: {dir: '%s', latency_repeats: 2, deploy_batch_sizes: [1, 4], deploy_repeats: 2}
                 train:
                   epochs: 2
                   optimizer: {name: sgd, lr: 0.05, momentum: 0.9, weight_decay: 0}
@@ -112,10 +113,13 @@ class StrucSparsPipelineTest {
 
         var finalModel = (Map<String, Object>) s.get("final_model");
         var deployed = (Map<String, Object>) s.get("deployed");
+        // Whatever kernel each layer deploys in (a dense conv over the block-diagonal weight runs dense MACs), the
+        // effective cost is the masked model's.
         assertEquals(((Number) finalModel.get("effective_macs")).longValue(),
-                ((Number) deployed.get("macs")).longValue(), "deployed MACs = masked model's effective MACs");
+                ((Number) deployed.get("effective_macs")).longValue(), "deployed = masked model's effective MACs");
         assertEquals(((Number) finalModel.get("effective_params")).longValue(),
-                ((Number) deployed.get("params")).longValue());
+                ((Number) deployed.get("effective_params")).longValue());
+        assertTrue(((Number) deployed.get("macs")).longValue() <= ((Number) finalModel.get("macs")).longValue());
         assertTrue(((Number) deployed.get("max_abs_logit_diff")).doubleValue() < 1e-4, deployed.toString());
         assertEquals(((Number) deployed.get("trained_eval_top1")).doubleValue(),
                 ((Number) deployed.get("eval_top1")).doubleValue(), 1e-12, "same accuracy after export");
@@ -123,6 +127,35 @@ class StrucSparsPipelineTest {
         assertEquals(true, ((Map<String, Object>) deployed.get("latency")).get("interleaved"),
                 "trained and deployed timed pass by pass, so their ratio is fair on a loaded machine");
         assertTrue(((Map<String, Object>) s.get("latency")).containsKey("b1"), "the trained model's latency");
+
+        // The autotuned export's choice and timings (output.deploy_*), per layer and for the whole model.
+        var export = (Map<String, Object>) deployed.get("export");
+        assertEquals(List.of(1, 4), ((Map<String, Object>) export.get("tuning")).get("batch_sizes"));
+        var model = (Map<String, Object>) export.get("model_form");
+        assertEquals("dense", model.get("reference"), "the whole model is timed against the dense one");
+        assertEquals(Set.of("b1", "b4"), ((Map<String, Object>) model.get("speedup")).keySet());
+        assertTrue(((String) export.get("description")).startsWith(model.get("form") + " model"), export.toString());
+        var forms = (List<Map<String, Object>>) export.get("forms");
+        Set<String> groupable = new java.util.TreeSet<>();
+        for (RunRecorder.Scalar x : scalars) {
+            if (x.epoch() == 0 && x.name().startsWith("strucspars.groups.")) {
+                groupable.add(x.name().substring("strucspars.groups.".length()));
+            }
+        }
+        assertEquals(groupable, new java.util.TreeSet<>(forms.stream().map(f -> (String) f.get("layer")).toList()),
+                "one row per groupable conv");
+        boolean anyGrouped = false;
+        for (Map<String, Object> f : forms) {
+            assertTrue(List.of("dense", "grouped", "per_group").contains(f.get("form")), f.toString());
+            assertTrue(List.of("dense", "grouped", "per_group").contains(f.get("deployed")), f.toString());
+            if (((Number) f.get("groups")).intValue() > 1) {
+                anyGrouped = true;
+                var ms = (Map<String, Map<String, Object>>) f.get("median_ms");
+                assertEquals(Set.of("dense", "grouped", "per_group"), ms.keySet(), f.toString());
+                assertEquals(f.get("form").equals("dense") ? false : true, f.get("beats_reference"), f.toString());
+            }
+        }
+        assertTrue(anyGrouped, "at 50 % of the MACs some layer has groups: " + forms);
 
         // MLflow: the method's scalars are metrics with step = epoch.
         Path metric;

@@ -15,6 +15,11 @@ import ai.djl.util.PairList;
  * original one, so BatchNorm, residual adds and concatenations are untouched.
  *
  * <p>The gathers cost no MACs or parameters (as thop counts them); the profiler reports {@code dense / groups}.
+ *
+ * <p>How the conv runs is a deployment choice that leaves the function unchanged: one grouped conv call, or (with
+ * {@code perGroup}) one dense conv per group on its slice of channels, concatenated; in either memory format
+ * ({@link MemoryFormat#CHANNELS_LAST}: the weight is handed to the engine channels-last, so the conv runs NHWC even
+ * when a gather has just produced an NCHW input). A deployed layer with one group and no gathers is a plain dense conv.
  */
 public final class PermutedGroupConv2d extends ConvLayer {
     private static final byte VERSION = 1;
@@ -24,6 +29,11 @@ public final class PermutedGroupConv2d extends ConvLayer {
     private int[] outputOrder;
     private final Parameter weight;
     private final Parameter bias;
+    private final boolean perGroup;
+    private final MemoryFormat format;
+    // The group count the weight's block-diagonal structure has: above spec.groups() for a dense form of a grouped
+    // layer, whose zeros are then not counted in its effective cost.
+    private final int structuralGroups;
     // Row indices for ChannelGather, per (device, batch size): made once, kept beside the weight.
     private final java.util.Map<String, NDArray> inputRows = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, NDArray> outputRows = new java.util.concurrent.ConcurrentHashMap<>();
@@ -34,11 +44,66 @@ public final class PermutedGroupConv2d extends ConvLayer {
      * @param outputOrder {@code y[:, outputOrder]} after it (null: identity)
      */
     public PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder) {
+        this(grouped, inputOrder, outputOrder, false, MemoryFormat.NCHW);
+    }
+
+    /**
+     * @param perGroup run one dense conv per group on its channel slice instead of one grouped conv call
+     * @param format the memory format the conv runs in
+     */
+    public PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder, boolean perGroup,
+            MemoryFormat format) {
+        this(grouped, inputOrder, outputOrder, perGroup, format, grouped.groups());
+    }
+
+    /**
+     * A dense conv (no gather) over a weight that is block-diagonal in {@code grouped.groups()} groups after some
+     * channel permutation: it runs the dense kernel, and its effective cost counts only the blocks (as the grouped
+     * form's does).
+     */
+    public static PermutedGroupConv2d denseOver(ConvSpec grouped, MemoryFormat format) {
+        return new PermutedGroupConv2d(grouped.withGroups(1), null, null, false, format, grouped.groups());
+    }
+
+    private PermutedGroupConv2d(ConvSpec grouped, int[] inputOrder, int[] outputOrder, boolean perGroup,
+            MemoryFormat format, int structuralGroups) {
         super(VERSION, grouped); // the spec with the real group count
         this.inputOrder = isIdentity(inputOrder) ? null : inputOrder.clone();
         this.outputOrder = isIdentity(outputOrder) ? null : outputOrder.clone();
+        this.perGroup = perGroup && grouped.groups() > 1;
+        this.format = format;
+        this.structuralGroups = structuralGroups;
         weight = addParameter(weightParameter(spec, Init.kaimingNormalFanOut()));
         bias = spec.bias() ? addParameter(biasParameter(spec)) : null;
+    }
+
+    /**
+     * How this layer runs, for records: {@code dense} (one group), {@code grouped} or {@code per_group}, with
+     * {@code +channels_last} in that format.
+     */
+    public String form() {
+        String kernel = spec.groups() == 1 ? "dense" : perGroup ? "per_group" : "grouped";
+        return format == MemoryFormat.NCHW ? kernel : kernel + "+" + format.configName();
+    }
+
+    public boolean perGroup() {
+        return perGroup;
+    }
+
+    public MemoryFormat memoryFormat() {
+        return format;
+    }
+
+    /** Dense cost of the conv as run; a {@link #denseOver} form counts only its diagonal blocks as effective. */
+    @Override
+    public LayerCost cost(Shape input, Shape output) {
+        LayerCost run = super.cost(input, output);
+        if (structuralGroups == spec.groups()) return run;
+        long bias = spec.bias() ? spec.out() : 0;
+        long weights = run.params() - bias;
+        long positions = output.get(2) * output.get(3);
+        return new LayerCost(run.shape(), spec.groups(), run.params(), weights / structuralGroups + bias, run.macs(),
+                weights / structuralGroups * positions);
     }
 
     /** How many channel gathers a forward pass runs (0–2): identity orders are dropped. */
@@ -133,13 +198,34 @@ public final class PermutedGroupConv2d extends ConvLayer {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray in = inputOrder == null ? x : ChannelGather.rows(x, rows(inputOrder, inputRows, x, w));
+        NDArray weightValue = ps.getValue(weight, x.getDevice(), training);
+        NDArray in = inputOrder == null ? x : ChannelGather.rows(x, rows(inputOrder, inputRows, x, weightValue));
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
-        NDList out = convolve(spec, in, w, b);
+        // A view of a parameter belongs to the pass, not the model.
+        NDArray w = format.apply(weightValue, x.getManager());
+        NDList out = perGroup ? convolvePerGroup(in, w, b) : convolve(spec, in, w, b);
         if (outputOrder == null) return out;
         NDArray y = out.head();
-        return new NDList(ChannelGather.rows(y, rows(outputOrder, outputRows, y, w)));
+        return new NDList(ChannelGather.rows(y, rows(outputOrder, outputRows, y, weightValue)));
+    }
+
+    /** One dense conv per group on its slice of input channels and weight rows, concatenated: the grouped conv. */
+    private NDList convolvePerGroup(NDArray x, NDArray w, NDArray b) {
+        int groups = spec.groups();
+        NDList xs = x.split(groups, 1);
+        NDList ws = w.split(groups, 0);
+        NDList bs = b == null ? null : b.split(groups, 0);
+        ws.attach(x.getManager()); // views of parameters belong to the pass
+        if (bs != null) bs.attach(x.getManager());
+        ConvSpec one = spec.withGroups(1);
+        NDList ys = new NDList(groups);
+        for (int g = 0; g < groups; g++) {
+            ys.add(ai.djl.nn.convolutional.Conv2d.conv2d(xs.get(g), ws.get(g), bs == null ? null : bs.get(g),
+                    one.strideHw(), one.paddingHw(), one.dilationHw(), 1).head());
+        }
+        NDArray y = ai.djl.ndarray.NDArrays.concat(ys, 1);
+        if (LayerTrace.active()) LayerTrace.record(this, x.getShape(), y.getShape()); // one layer, not one per group
+        return new NDList(y);
     }
 
     /** The row index applying {@code order} to every sample of {@code x}'s batch, owned beside the weight. */

@@ -14,11 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.sparselab.config.ConfigException;
+import org.sparselab.deploy.Form;
+import org.sparselab.deploy.FormChoice;
+import org.sparselab.deploy.FormTuner;
 import org.sparselab.methods.Method;
 import org.sparselab.methods.RunInfo;
 import org.sparselab.methods.masking.MaskedLayers;
 import org.sparselab.methods.masking.WeightTransfer;
-import org.sparselab.metrics.Latency;
 import org.sparselab.nn.Conv2dBlock;
 import org.sparselab.nn.ConvDecomposition;
 import org.sparselab.nn.ConvFactory;
@@ -27,6 +29,7 @@ import org.sparselab.nn.DecomposedConv2d;
 import org.sparselab.nn.ElementwiseInit;
 import org.sparselab.nn.LayerTrace;
 import org.sparselab.nn.MaskedConv2d;
+import org.sparselab.nn.MemoryFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * SSC wired into a run: the conv factory turns every selected conv into the SSC layer (a {@link MaskedConv2d} with
  * the fixed pattern of {@link SscPattern}, or its exact decomposition), trained once from the initialisation of
  * {@link SscInit} with no hook (masked weights get no gradient and start at zero, so they stay zero); at export each
- * layer is deployed in the faster of its two exact forms, timed on the run's device.
+ * layer is deployed in the faster of its two exact forms, timed on the run's device by {@link FormTuner} (the
+ * masked-dense conv is the reference, so a layer is never deployed slower than the dense conv it replaces).
  */
 public final class Ssc implements Method {
     private static final Logger LOG = LoggerFactory.getLogger(Ssc.class);
@@ -187,12 +191,14 @@ public final class Ssc implements Method {
     }
 
     /**
-     * Times the layer's two exact deployment forms interleaved at batch 1 and 64 on its own input shape and returns
-     * the faster ("decomposed" when its summed time ratio to the masked-dense form is below 1).
+     * Times the layer's two exact deployment forms with {@link FormTuner} on its own input shape, at the batch sizes
+     * the run's {@code output.deploy_*} name, the masked-dense conv being the reference: "decomposed" only where it
+     * is no slower than the dense conv at every tuned batch size. Untimed ({@code output.deploy_repeats: 0}, or a
+     * layer the decomposition leaves whole): "masked".
      */
     private String timeForms(SscLayer l, ConvDecomposition.Plan plan, float[] weight, Shape input, NDManager owner,
             Map<String, Object> row) {
-        if (input == null || !plan.decomposed()) return "masked";
+        if (input == null || !plan.decomposed() || !run.deploy().enabled()) return "masked";
         try (NDManager scope = owner.newSubManager()) {
             Conv2dBlock masked = Conv2dBlock.builder().setSpec(l.spec()).build();
             DecomposedConv2d decomposed = decomposedForm(l, plan);
@@ -200,14 +206,14 @@ public final class Ssc implements Method {
             decomposed.initialize(scope, DataType.FLOAT32, input);
             masked.weight().getArray().set(weight);
             decomposed.loadDense(weight);
-            double ratio = 0;
-            for (int batch : new int[] {1, 64}) {
-                var stats = Latency.interleaved(List.of(masked, decomposed), input, batch, 3, 15, scope);
-                row.put("masked_b" + batch + "_ms", stats.get(0).medianMs());
-                row.put("decomposed_b" + batch + "_ms", stats.get(1).medianMs());
-                ratio += stats.get(1).medianMs() / stats.get(0).medianMs();
+            FormChoice c = FormTuner.choose(l.spec().path(), List.of(new Form("masked", masked),
+                    new Form("decomposed", decomposed)), input, MemoryFormat.NCHW, run.deploy(), scope);
+            for (int b = 0; b < c.batchSizes().size(); b++) {
+                row.put("masked_b" + c.batchSizes().get(b) + "_ms", c.medianMs()[0][b]);
+                row.put("decomposed_b" + c.batchSizes().get(b) + "_ms", c.medianMs()[1][b]);
             }
-            return ratio < 2 ? "decomposed" : "masked";
+            row.put("beats_reference", c.beatsReference());
+            return c.form();
         }
     }
 

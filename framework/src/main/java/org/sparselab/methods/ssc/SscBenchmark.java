@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.sparselab.config.ConfigLoader;
+import org.sparselab.deploy.DeployTuning;
 import org.sparselab.methods.RunInfo;
 import org.sparselab.methods.masking.WeightTransfer;
 import org.sparselab.metrics.Latency;
@@ -66,7 +67,9 @@ public final class SscBenchmark {
                 Ssc maskedMethod = new Ssc(cfg);
                 Block masked = build.apply(maskedMethod.convFactory());
                 masked.initialize(manager, DataType.FLOAT32, sample);
-                maskedMethod.attach(masked, RunInfo.inference(sample));
+                // The export tunes each layer's form at the bench's own batch sizes and rounds.
+                maskedMethod.attach(masked, RunInfo.inference(sample).withDeploy(new DeployTuning(
+                        Arrays.stream(batches).boxed().toList(), warmup, repeats)));
                 SscConfig decomposedCfg = ConfigLoader.parse(variant.getValue().replace("}",
                         ", implementation: decomposed}"), SscConfig.class).config();
                 Block decomposed = build.apply(new Ssc(decomposedCfg).convFactory());

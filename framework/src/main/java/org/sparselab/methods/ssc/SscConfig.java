@@ -40,8 +40,9 @@ public record SscConfig(
                 + "nonzero_fan (the mask's non-zeros per filter or channel).") @Default("dense_fan") String initRule,
         @Doc("kaiming_normal_fan_out (GraSP's init) | kaiming_normal_fan_in | torch_default (kaiming_uniform, "
                 + "a = √5).") @Default("kaiming_normal_fan_out") String initializer,
-        @Doc("Deployed form per layer: auto (the faster of masked-dense and decomposed, timed at export on the run's "
-                + "device at batch 1 and 64) | masked | decomposed.") @Default("auto") String deploy)
+        @Doc("Deployed form per layer: auto (decomposed where it is no slower than the masked-dense conv at every "
+                + "output.deploy_batch_sizes, timed at export on the run's device; masked when output.deploy_repeats "
+                + "is 0) | masked | decomposed.") @Default("auto") String deploy)
         implements MethodConfig {
     public static final String NAME = "ssc";
     public static final List<LayerKind> KINDS = List.of(LayerKind.STEM, LayerKind.BLOCK, LayerKind.POINTWISE,

@@ -5,11 +5,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.sparselab.deploy.DeployTuning;
 import org.sparselab.methods.RunInfo;
 import org.sparselab.metrics.Latency;
 import org.sparselab.metrics.Profiler;
@@ -19,11 +21,14 @@ import org.sparselab.nn.ConvFactory;
  * Dense vs deployed StrucSpars model latency, timed interleaved (one pass of each per round) so machine load
  * affects both alike: for each target, the groupable convs get levels from the threshold
  * bisection on the {@code macs} metric (random weights: latency depends on the structure only) and random P/Q, then
- * the model is exported to real group convs with gathers and timed against the dense model in the same process.
+ * the model is exported with the autotuned export ({@link TunedExport}, tuned at the benchmark's batch sizes and
+ * rounds) and timed against the dense model in the same process.
  *
- * <p>Reports speedup ÷ MACs reduction (the issue's goal ≥ 0.8) and, as diagnostics, the export before gather
- * folding ({@code grouped_unfolded}: what folding gains) and the same grouped model with identity permutations
- * ({@code grouped_no_gather}: what the remaining gathers cost, the ceiling of any gather fusion).
+ * <p>Rows per target and batch: {@code dense}, {@code deployed} (tuned: the goal is speedup ≥ 1 and speedup ÷ MACs
+ * reduction ≥ 0.8 wherever a form allows it) and, as diagnostics, the untuned export ({@code grouped}: every layer one
+ * grouped conv, gathers folded), the same before folding ({@code grouped_unfolded}) and with identity permutations
+ * ({@code grouped_no_gather}: what the remaining gathers cost). Per target the export's choice: the model form and,
+ * per layer, the chosen form, its speedup over the layer's dense conv and whether any form beat dense.
  */
 public final class DeploymentBenchmark {
     private DeploymentBenchmark() {}
@@ -32,9 +37,12 @@ public final class DeploymentBenchmark {
      * @param build builds the architecture with the given conv factory (uninitialised)
      * @param sample one input sample's shape, (1, C, H, W)
      */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> run(Function<ConvFactory, Block> build, Shape sample, double[] targets,
             int[] batches, int warmup, int repeats, long seed) {
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> choices = new ArrayList<>();
+        DeployTuning tuning = new DeployTuning(Arrays.stream(batches).boxed().toList(), warmup, repeats);
         try (NDManager manager = NDManager.newBaseManager()) {
             Block dense = build.apply(ConvFactory.dense());
             dense.initialize(manager, DataType.FLOAT32, sample);
@@ -45,32 +53,49 @@ public final class DeploymentBenchmark {
                         StrucSparsConfig.class).config().create();
                 Block masked = build.apply(method.convFactory());
                 masked.initialize(manager, DataType.FLOAT32, sample);
-                method.attach(masked, RunInfo.inference(sample));
+                method.attach(masked, RunInfo.inference(sample).withDeploy(tuning));
                 Random rng = new Random(seed);
                 for (GroupableLayer l : method.layers()) {
                     l.setState(Permutations.random(l.spec().out(), rng), Permutations.random(l.spec().in(), rng), 1);
                 }
                 method.maskAtTarget();
                 Block deployed = method.export(masked, build);
+                Map<String, Object> report = method.exportReport();
+                Block grouped = GroupedExport.export(masked, method.layers(), build, sample);
                 Block unfolded = GroupedExport.export(masked, method.layers(), build, sample, false);
-                long macs = Profiler.profile(deployed, sample, manager).macs();
-                Map<String, Object> structure = structure(deployed);
+                long macs = Profiler.profile(grouped, sample, manager).macs();
+                Map<String, Object> structure = structure(grouped);
                 structure.put("gathersUnfolded", org.sparselab.nn.GatherFolding.gathers(unfolded));
                 // The same levels with identity permutations: the same group convs without the gathers.
                 for (GroupableLayer l : method.layers()) {
                     l.setState(Permutations.identity(l.spec().out()), Permutations.identity(l.spec().in()),
                             l.level());
                 }
-                Block noGather = method.export(masked, build);
+                Block noGather = GroupedExport.export(masked, method.layers(), build, sample);
                 for (int b : batches) {
-                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, unfolded, noGather), sample, b, warmup,
-                            repeats, manager);
+                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, grouped, unfolded, noGather),
+                            sample, b, warmup, repeats, manager);
                     rows.add(row("dense", target, b, denseMacs, denseMacs, t.get(0), t.get(0)));
-                    rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(1)));
+                    rows.add(row("deployed", target, b, denseMacs, macs, t.get(0), t.get(1)));
+                    rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(2)));
                     rows.get(rows.size() - 1).putAll(structure);
-                    rows.add(row("grouped_unfolded", target, b, denseMacs, macs, t.get(0), t.get(2)));
-                    rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(3)));
+                    rows.add(row("grouped_unfolded", target, b, denseMacs, macs, t.get(0), t.get(3)));
+                    rows.add(row("grouped_no_gather", target, b, denseMacs, macs, t.get(0), t.get(4)));
                 }
+                Map<String, Object> choice = new LinkedHashMap<>();
+                choice.put("target", target);
+                choice.put("description", report.get("description"));
+                choice.put("model_form", report.get("model_form"));
+                List<Map<String, Object>> layers = new ArrayList<>();
+                for (Map<String, Object> r : (List<Map<String, Object>>) report.get("forms")) {
+                    Map<String, Object> l = new LinkedHashMap<>();
+                    for (String k : List.of("layer", "groups", "deployed", "form", "beats_reference", "speedup")) {
+                        if (r.containsKey(k)) l.put(k, r.get(k));
+                    }
+                    layers.add(l);
+                }
+                choice.put("layers", layers);
+                choices.add(choice);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -78,6 +103,7 @@ public final class DeploymentBenchmark {
         out.put("repeats", repeats);
         out.put("seed", seed);
         out.put("rows", rows);
+        out.put("choices", choices);
         return out;
     }
 

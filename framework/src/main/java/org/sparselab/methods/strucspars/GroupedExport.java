@@ -1,6 +1,6 @@
 package org.sparselab.methods.strucspars;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -10,22 +10,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.sparselab.methods.masking.WeightTransfer;
+import org.sparselab.nn.ChannelsLast;
 import org.sparselab.nn.ConvFactory;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.GatherFolding;
 import org.sparselab.nn.MaskedConv2d;
+import org.sparselab.nn.MemoryFormat;
 import org.sparselab.nn.PermutedGroupConv2d;
 
 /**
  * The deployment form of a masked StrucSpars model ({@code real_group}, {@code docs/methods/strucspars.md} §1.5):
  * every groupable conv becomes a {@link PermutedGroupConv2d} with {@code groups = 2^(level-1)}, input gather Q,
- * output gather P⁻¹, and block g of its weight = {@code W[P][:,Q]}'s g-th diagonal block. All other parameters are
- * copied unchanged. Then {@link GatherFolding} removes the gathers that per-channel layers let it (a block's
- * {@code conv1} output gather and {@code conv2} input gather become at most one).
+ * output gather P⁻¹, and block g of its weight = {@code W[P][:,Q]}'s g-th diagonal block — or, where that is faster
+ * (see {@link TunedExport}), a dense conv over the masked weight in the original channel order (the block-diagonal
+ * weight, no gather), or per-group convs. All other parameters are copied unchanged. Then {@link GatherFolding}
+ * removes the gathers that per-channel layers let it (a block's {@code conv1} output gather and {@code conv2} input
+ * gather become at most one; none is left beside a dense conv).
  */
 final class GroupedExport {
+    /** How one layer runs when deployed: a dense conv over its block-diagonal weight, or real groups. */
+    static final String DENSE = "dense";
+    static final String GROUPED = "grouped";
+    static final String PER_GROUP = "per_group";
+    static final List<String> KERNELS = List.of(DENSE, GROUPED, PER_GROUP);
+
     private GroupedExport() {}
 
+    /** Every layer as real group convs (one grouped call each), NCHW, gathers folded: the untuned export. */
     static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
             Shape inputShape) {
         return export(trained, layers, rebuild, inputShape, true);
@@ -34,24 +45,63 @@ final class GroupedExport {
     /** @param fold whether to fold gathers (false only to measure what folding gains) */
     static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
             Shape inputShape, boolean fold) {
+        return export(trained, layers, rebuild, inputShape, Map.of(), MemoryFormat.NCHW, fold,
+                layers.get(0).conv().weight().getArray().getManager());
+    }
+
+    /**
+     * The deployed model with each layer in its own kernel.
+     *
+     * @param kernels layer path → {@link #DENSE}, {@link #GROUPED} or {@link #PER_GROUP} (absent: grouped); a layer
+     *     left at one group is dense whatever it says
+     * @param format the memory format the whole model runs in (channels-last: wrapped in {@link ChannelsLast})
+     * @param manager where the deployed model's parameters live
+     */
+    static Block export(Block trained, List<GroupableLayer> layers, Function<ConvFactory, Block> rebuild,
+            Shape inputShape, Map<String, String> kernels, MemoryFormat format, boolean fold, NDManager manager) {
         Map<String, GroupableLayer> byPath = new HashMap<>();
         for (GroupableLayer l : layers) byPath.put(l.path(), l);
         ConvFactory dense = ConvFactory.dense();
         Block deployed = rebuild.apply(spec -> {
             GroupableLayer l = byPath.get(spec.path());
             if (l == null) return dense.conv(spec);
-            int[][] pq = canonical(l.p(), l.q(), l.groups());
-            return new PermutedGroupConv2d(spec.withGroups(l.groups()), pq[1], Permutations.inverse(pq[0]));
+            return layerForm(l, kernels.getOrDefault(l.path(), GROUPED), format);
         });
-        NDArray any = layers.get(0).conv().weight().getArray();
-        deployed.initialize(any.getManager(), DataType.FLOAT32, inputShape);
+        deployed.initialize(manager, DataType.FLOAT32, inputShape);
         WeightTransfer.copy(trained, deployed, (from, to) -> {
             if (!(from instanceof MaskedConv2d m && to instanceof PermutedGroupConv2d g)) return false;
-            fillGrouped(m, g, byPath.get(m.spec().path()));
+            fill(m, g, byPath.get(m.spec().path()));
             return true;
         });
         if (fold) GatherFolding.fold(deployed);
-        return deployed;
+        return format == MemoryFormat.CHANNELS_LAST ? new ChannelsLast(deployed) : deployed;
+    }
+
+    /**
+     * Layer {@code l} in {@code kernel} and {@code format}, uninitialised: dense over the block-diagonal weight in
+     * the original channel order (no gather), or {@code groups} groups between its canonical gathers.
+     */
+    static PermutedGroupConv2d layerForm(GroupableLayer l, String kernel, MemoryFormat format) {
+        if (!KERNELS.contains(kernel)) throw new IllegalArgumentException("unknown kernel " + kernel);
+        ConvSpec spec = l.spec();
+        if (l.groups() == 1 || kernel.equals(DENSE)) {
+            return PermutedGroupConv2d.denseOver(spec.withGroups(l.groups()), format);
+        }
+        int[][] pq = canonical(l.p(), l.q(), l.groups());
+        return new PermutedGroupConv2d(spec.withGroups(l.groups()), pq[1], Permutations.inverse(pq[0]),
+                kernel.equals(PER_GROUP), format);
+    }
+
+    /** Copies a masked layer's weight (and bias) into its deployed form, initialised by {@link #layerForm}. */
+    static void fill(MaskedConv2d masked, PermutedGroupConv2d deployed, GroupableLayer layer) {
+        if (deployed.spec().groups() == 1) {
+            deployed.weight().getArray().set(WeightTransfer.maskedWeight(masked.weight(), masked.mask()));
+            if (deployed.bias() != null) {
+                deployed.bias().getArray().set(masked.getDirectParameters().get("bias").getArray().toByteBuffer());
+            }
+        } else {
+            fillGrouped(masked, deployed, layer);
+        }
     }
 
     /**

@@ -63,6 +63,7 @@ public final class StrucSpars implements Method {
     private double intervalStart;
     private long pqUpdates;
     private double threshold = Double.NaN;
+    private Map<String, Object> exportReport = Map.of();
 
     public StrucSpars(StrucSparsConfig cfg) {
         this.cfg = cfg;
@@ -347,7 +348,20 @@ public final class StrucSpars implements Method {
             throw new IllegalStateException("strucspars: export needs the masked model; the sparsify phase '"
                     + cfg.sparsifyPhase() + "' has not ended");
         }
-        return GroupedExport.export(trained, layers, rebuild, run.inputShape());
+        if (!run.deploy().enabled()) {
+            exportReport = Map.of("description", "grouped model (untuned: output.deploy_repeats is 0)");
+            return GroupedExport.export(trained, layers, rebuild, run.inputShape());
+        }
+        TunedExport.Result r = TunedExport.export(trained, layers, rebuild, run.inputShape(), run.deploy());
+        exportReport = r.report();
+        LOG.info("strucspars export: {}", r.report().get("description"));
+        return r.deployed();
+    }
+
+    /** What the last export chose and measured: per-layer forms and timings, the model form, a description. */
+    @Override
+    public Map<String, Object> exportReport() {
+        return exportReport;
     }
 
     /** Checkpointed: what the parameters (weights and masks) do not hold. */

@@ -21,8 +21,8 @@ public final class StrucSparsBenchmarks {
     public static void register(BenchmarkRegistry r) {
         r.register("assignment", "StrucSpars' exact assignment solvers (P/Q steps), n = 128…1024; goal n = 512 in "
                 + "<= 0.3 s", StrucSparsBenchmarks::assignment);
-        r.register("strucspars", "dense vs deployed StrucSpars model latency (default resnet56; --model, "
-                + "--image-size, --classes, --batches, --repeats)", Map.of("targets", "fractions of the MACs removed, "
+        r.register("strucspars", "dense vs deployed (autotuned) StrucSpars model latency and the per-layer forms "
+                + "chosen (default resnet56; --model, --image-size, --classes, --batches, --repeats)", Map.of("targets", "fractions of the MACs removed, "
                 + "comma-separated (default 0.3,0.5,0.7)"), StrucSparsBenchmarks::deployment);
     }
 
@@ -68,14 +68,41 @@ public final class StrucSparsBenchmarks {
                     ((Number) row.get("speedupPerMacsReduction")).doubleValue());
         }
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
-            if (row.get("form").equals("grouped") && ((Number) row.get("batch")).intValue() == 1) {
-                out.printf(Locale.ROOT, "target %.2f: layers by groups %s, %s channel gathers per pass (%s before "
-                        + "folding)%n", ((Number) row.get("target")).doubleValue(), row.get("layersByGroups"),
-                        row.get("gathers"), row.get("gathersUnfolded"));
+            if (row.get("form").equals("grouped") && ((Number) row.get("batch")).intValue() == o.batches()[0]) {
+                out.printf(Locale.ROOT, "target %.2f: untuned export: layers by groups %s, %s channel gathers per "
+                        + "pass (%s before folding)%n", ((Number) row.get("target")).doubleValue(),
+                        row.get("layersByGroups"), row.get("gathers"), row.get("gathersUnfolded"));
             }
         }
-        out.println("goal: speedup / MACs reduction >= 0.8 for the grouped (deployed) form; grouped_unfolded is the "
-                + "export before gather folding, grouped_no_gather the same convs without any channel gather");
+        for (Map<String, Object> choice : (List<Map<String, Object>>) r.get("choices")) {
+            double target = ((Number) choice.get("target")).doubleValue();
+            out.printf(Locale.ROOT, "%ntarget %.2f: deployed %s%n", target, choice.get("description"));
+            List<String> ratios = new java.util.ArrayList<>();
+            for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
+                if (row.get("form").equals("deployed") && ((Number) row.get("target")).doubleValue() == target) {
+                    ratios.add(String.format(Locale.ROOT, "b%d %.2fx", ((Number) row.get("batch")).intValue(),
+                            ((Number) row.get("speedup")).doubleValue()));
+                }
+            }
+            out.println("  deployed vs dense (dense ms / deployed ms, this table's timing): "
+                    + String.join(", ", ratios));
+            out.printf(Locale.ROOT, "  %-26s %6s %-9s %-10s %-24s %s%n", "layer", "groups", "deployed", "fastest",
+                    "fastest vs dense conv", "a form beat dense?");
+            for (Map<String, Object> l : (List<Map<String, Object>>) choice.get("layers")) {
+                Object speedup = l.get("speedup");
+                String sp = speedup instanceof Map<?, ?> m ? m.entrySet().stream().map(e -> String.format(Locale.ROOT,
+                        "%s %.2fx", e.getKey(), ((Number) e.getValue()).doubleValue())).collect(
+                        java.util.stream.Collectors.joining(", ")) : "-";
+                boolean grouped = ((Number) l.get("groups")).intValue() > 1;
+                String beat = !grouped ? "(one group: dense)"
+                        : Boolean.TRUE.equals(l.get("beats_reference")) ? "yes" : "no form beat dense";
+                out.printf(Locale.ROOT, "  %-26s %6s %-9s %-10s %-24s %s%n", l.get("layer"), l.get("groups"),
+                        l.get("deployed"), l.get("form"), sp, beat);
+            }
+        }
+        out.println("goal: deployed >= 1.0x dense at every batch, speedup / MACs reduction >= 0.8 where a form allows "
+                + "it; grouped is the untuned export (every layer one grouped conv), grouped_unfolded the same before "
+                + "gather folding, grouped_no_gather the same convs without any channel gather");
         return new BenchResult(model.equals("resnet56") ? "strucspars" : "strucspars_" + model, r);
     }
 }

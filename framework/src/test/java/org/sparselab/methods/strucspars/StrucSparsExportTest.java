@@ -28,10 +28,14 @@ class StrucSparsExportTest {
 
     /** ResNet-20 with random weights, random P/Q and random levels per layer, masked. */
     static Block maskedResNet20(StrucSpars m, NDManager manager, long seed) {
+        return maskedResNet20(m, manager, seed, RunInfo.inference(SAMPLE));
+    }
+
+    static Block maskedResNet20(StrucSpars m, NDManager manager, long seed, RunInfo run) {
         Block model = Models.defaults().create("resnet20", new ModelContext(3, 32, 10, m.convFactory(),
                 org.sparselab.nn.ShuffleFactory.fixed()));
         model.initialize(manager, DataType.FLOAT32, SAMPLE);
-        m.attach(model, RunInfo.inference(SAMPLE));
+        m.attach(model, run);
         Random rng = new Random(seed);
         for (GroupableLayer l : m.layers()) {
             int level = 1 + rng.nextInt(l.hierarchy().depth() + 1);
@@ -125,6 +129,133 @@ class StrucSparsExportTest {
             // 9 blocks, one gather fewer in each: two grouped convs keep one of their two middle gathers; beside a
             // dense conv (which never gathers) the grouped one's middle gather goes.
             assertEquals(before - 9, after, "gathers " + before + " → " + after);
+        }
+    }
+
+    static final java.util.function.Function<org.sparselab.nn.ConvFactory, Block> RESNET20 = f -> Models.defaults()
+            .create("resnet20", new ModelContext(3, 32, 10, f, org.sparselab.nn.ShuffleFactory.fixed()));
+
+    /** Largest |masked − deployed| over two batch sizes (the gathers' row indices are per batch size). */
+    static float maxDiff(Block masked, Block deployed, NDManager manager) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        float worst = 0;
+        for (int batch : new int[] {4, 1}) {
+            NDArray x = manager.randomNormal(new Shape(batch, 3, 32, 32));
+            NDArray want = masked.forward(ps, new NDList(x), false).head();
+            assertTrue(want.abs().max().getFloat() > 1e-2, "outputs are not trivially zero");
+            worst = Math.max(worst, want.sub(deployed.forward(ps, new NDList(x), false).head()).abs().max()
+                    .getFloat());
+        }
+        return worst;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"dense,nchw,false", "grouped,nchw,true", "per_group,nchw,true",
+        "per_group,nchw,false", "dense,channels_last,true", "grouped,channels_last,true",
+        "per_group,channels_last,true"})
+    void everyDeploymentFormEqualsTheMaskedModel(String kernel, String format, boolean fold) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            Block masked = maskedResNet20(m, manager, 13);
+            java.util.Map<String, String> kernels = new java.util.HashMap<>();
+            for (GroupableLayer l : m.layers()) kernels.put(l.path(), kernel);
+            Block deployed = GroupedExport.export(masked, m.layers(), RESNET20, SAMPLE, kernels,
+                    org.sparselab.nn.MemoryFormat.named(format), fold, manager);
+            float diff = maxDiff(masked, deployed, manager);
+            assertTrue(diff <= 1e-4, kernel + "/" + format + ": max |masked - deployed| = " + diff);
+            java.util.Map<String, org.sparselab.nn.PermutedGroupConv2d> convs = new java.util.HashMap<>();
+            collect(deployed, convs);
+            for (GroupableLayer l : m.layers()) {
+                var c = convs.get(l.path());
+                String want = l.groups() == 1 ? "dense" : kernel;
+                assertEquals(format.equals("nchw") ? want : want + "+" + format, c.form(), l.path());
+                if (kernel.equals("dense")) assertEquals(0, c.gathers(), "a dense form gathers nothing");
+            }
+            assertEquals(format.equals("channels_last"), deployed instanceof org.sparselab.nn.ChannelsLast);
+            ModelProfile pm = Profiler.profile(masked, SAMPLE, manager);
+            ModelProfile pd = Profiler.profile(deployed, SAMPLE, manager);
+            assertEquals(pm.effectiveMacs(), pd.effectiveMacs(), "every form: the masked model's effective MACs");
+            assertEquals(pm.effectiveParams(), pd.effectiveParams(), "every form: the masked model's effective params");
+            if (kernel.equals("dense")) assertEquals(pm.macs(), pd.macs(), "a dense form runs the dense MACs");
+            // Per-group views and channels-last weights belong to the pass: nothing accumulates in the model.
+            java.util.List<Integer> live = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager pass = manager.newSubManager()) {
+                    deployed.forward(new ParameterStore(pass, false), new NDList(pass.randomNormal(
+                            new Shape(2, 3, 32, 32))), false);
+                }
+                live.add(manager.getManagedArrays().size());
+            }
+            assertEquals(live.get(1), live.get(2), "live arrays after each forward: " + live);
+        }
+    }
+
+    @Test
+    void mixedFormsFoldAcrossEachOtherAndStayExact() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            Block masked = maskedResNet20(m, manager, 21);
+            Random rng = new Random(4);
+            java.util.Map<String, String> kernels = new java.util.HashMap<>();
+            for (GroupableLayer l : m.layers()) kernels.put(l.path(), GroupedExport.KERNELS.get(rng.nextInt(3)));
+            for (var format : org.sparselab.nn.MemoryFormat.values()) {
+                Block folded = GroupedExport.export(masked, m.layers(), RESNET20, SAMPLE, kernels, format, true,
+                        manager);
+                Block unfolded = GroupedExport.export(masked, m.layers(), RESNET20, SAMPLE, kernels, format, false,
+                        manager);
+                assertTrue(maxDiff(masked, folded, manager) <= 1e-4, format + " folded");
+                assertTrue(maxDiff(masked, unfolded, manager) <= 1e-4, format + " unfolded");
+                assertTrue(org.sparselab.nn.GatherFolding.gathers(folded)
+                        < org.sparselab.nn.GatherFolding.gathers(unfolded), "folding removed gathers");
+            }
+        }
+    }
+
+    @Test
+    void tunedExportTimesEveryGroupedLayerEqualsTheMaskedModelAndRecordsItsChoices() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            StrucSpars m = method("{name: strucspars}");
+            var tuning = new org.sparselab.deploy.DeployTuning(java.util.List.of(1, 2), 1, 2);
+            Block masked = maskedResNet20(m, manager, 17, RunInfo.inference(SAMPLE).withDeploy(tuning));
+            int before = manager.getManagedArrays().size();
+            Block deployed = m.export(masked, RESNET20);
+            int left = manager.getManagedArrays().size() - before;
+            float diff = maxDiff(masked, deployed, manager);
+            assertTrue(diff <= 1e-4, "max |masked - tuned| = " + diff);
+            var report = m.exportReport();
+            @SuppressWarnings("unchecked")
+            var rows = (java.util.List<java.util.Map<String, Object>>) report.get("forms");
+            assertEquals(m.layers().size(), rows.size(), "one row per groupable layer");
+            for (int i = 0; i < rows.size(); i++) {
+                var row = rows.get(i);
+                GroupableLayer l = m.layers().get(i);
+                assertEquals(l.path(), row.get("layer"));
+                assertTrue(GroupedExport.KERNELS.contains((String) row.get("form")), row.toString());
+                if (l.groups() > 1) {
+                    @SuppressWarnings("unchecked")
+                    var ms = (java.util.Map<String, java.util.Map<String, Double>>) row.get("median_ms");
+                    assertEquals(java.util.Set.of("dense", "grouped", "per_group"), ms.keySet(), l.path());
+                    assertTrue(ms.get("grouped").get("b2") > 0, row.toString());
+                } else {
+                    assertEquals("dense", row.get("form"), "a layer left at one group is dense");
+                }
+            }
+            @SuppressWarnings("unchecked")
+            var model = (java.util.Map<String, Object>) report.get("model_form");
+            assertEquals("dense", model.get("reference"));
+            assertTrue(java.util.List.of("dense", "tuned", "tuned_unfolded", "tuned+channels_last",
+                    "dense+channels_last").contains((String) model.get("form")), model.toString());
+            assertTrue(((String) report.get("description")).startsWith(model.get("form") + " model"),
+                    (String) report.get("description"));
+            java.util.Map<String, org.sparselab.nn.PermutedGroupConv2d> convs = new java.util.HashMap<>();
+            collect(deployed, convs);
+            for (var row : rows) {
+                assertEquals(convs.get((String) row.get("layer")).form().split("\\+")[0], row.get("deployed"),
+                        "the record names the kernel the deployed model runs: " + row);
+            }
+            // The timing candidates are gone with their scopes: the export leaves the deployed model's parameters.
+            int deployedParams = deployed.getParameters().size();
+            assertEquals(deployedParams, left, "arrays left by the export");
         }
     }
 
