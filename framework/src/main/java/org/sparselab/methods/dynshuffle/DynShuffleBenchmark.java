@@ -21,6 +21,8 @@ import org.sparselab.metrics.LayerRow;
 import org.sparselab.metrics.Latency;
 import org.sparselab.metrics.ModelProfile;
 import org.sparselab.metrics.Profiler;
+import org.sparselab.nn.ChannelGather;
+import org.sparselab.nn.LayerTrace;
 import org.sparselab.nn.ShuffleFactory;
 import org.sparselab.train.StepContext;
 
@@ -39,7 +41,8 @@ public final class DynShuffleBenchmark {
     private static Map<String, String> forms() {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("fixed", "{name: dynshuffle, shuffle: fixed}");
-        f.put("dynamic", "{name: dynshuffle, shuffle: dynamic, binarize: ste_always}");
+        f.put("dynamic", "{name: dynshuffle, shuffle: dynamic, binarize: ste_always}"); // hard_index: auto
+        f.put("dynamic_device", "{name: dynshuffle, shuffle: dynamic, binarize: ste_always, hard_index: device}");
         f.put("static_dynamic", "{name: dynshuffle, shuffle: static_dynamic, binarize: ste_always}");
         return f;
     }
@@ -51,6 +54,12 @@ public final class DynShuffleBenchmark {
      */
     public static Map<String, Object> run(Function<ShuffleFactory, Block> build, Shape sample, int[] batches,
             int warmup, int repeats, int trainBatch, int trainSteps, long seed) {
+        return run(build, sample, batches, warmup, repeats, trainBatch, trainSteps, seed, 1);
+    }
+
+    /** As above, with the per-point breakdown ({@link #points}) at {@code breakdownBatch}. */
+    public static Map<String, Object> run(Function<ShuffleFactory, Block> build, Shape sample, int[] batches,
+            int warmup, int repeats, int trainBatch, int trainSteps, long seed, int breakdownBatch) {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -83,6 +92,9 @@ public final class DynShuffleBenchmark {
                 }
             }
             out.put("inference", rows);
+            out.put("points", points(blocks.get(names.indexOf("dynamic")), sample, breakdownBatch, warmup, repeats,
+                    manager));
+            out.put("points_batch", breakdownBatch);
             double[][] ms = trainSteps(blocks, methods, sample, trainBatch, trainSteps, manager);
             List<Map<String, Object>> train = new ArrayList<>();
             double fixed = median(ms[0]);
@@ -102,6 +114,75 @@ public final class DynShuffleBenchmark {
         out.put("seed", seed);
         out.put("goal", "dynamic inference median <= 1.03 x fixed");
         return out;
+    }
+
+    /** The stages of one shuffle point's inference forward, timed apart (see {@link #points}). */
+    static final List<String> STAGES = List.of("fixed", "layer", "generator", "index", "index_host", "gather");
+
+    /**
+     * What a dynamic shuffle point costs at inference, stage by stage, on its own input shape in {@code dynamic}:
+     * {@code fixed} the ShuffleNet shuffle it replaces; {@code layer} the whole hard forward; {@code generator} the
+     * logits (GAP, FC1, ReLU, FC2); {@code index} argmax, collision count and gather index on the device;
+     * {@code index_host} the same index built on the host (logits read back, as {@code hard_index: host});
+     * {@code gather} the channel gather with a ready index. Stages are timed interleaved, one of each per round;
+     * CPU eager ops return when done, so no read-back is needed to time them.
+     */
+    static List<Map<String, Object>> points(Block dynamic, Shape sample, int batch, int warmup, int repeats,
+            NDManager manager) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (NDManager scope = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            NDArray input = scope.randomNormal(new Shape(batch, sample.get(1), sample.get(2), sample.get(3)));
+            List<DynamicShuffle> layers = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            for (LayerTrace.Entry e : LayerTrace.capture(() -> dynamic.forward(ps, new NDList(input), false))) {
+                if (e.layer() instanceof DynamicShuffle d && !layers.contains(d)) {
+                    layers.add(d);
+                    shapes.add(e.input());
+                }
+            }
+            for (int p = 0; p < layers.size(); p++) {
+                DynamicShuffle layer = layers.get(p);
+                ShuffleLayout l = layer.layout();
+                NDArray x = scope.randomNormal(shapes.get(p));
+                int n = (int) x.getShape().get(0);
+                NDArray z = layer.logits(ps, x, false);
+                NDArray[] f = layer.hardFactors(z, n);
+                NDArray index = layer.gatherIndex(f[0], f[1], n);
+                List<Runnable> stages = List.of(
+                        () -> FactoredPermutation.crossShuffle(x.reshape(n, l.channels(), -1), l.groups()),
+                        () -> layer.forward(ps, new NDList(x), false),
+                        () -> layer.logits(ps, x, false),
+                        () -> {
+                            NDArray[] g = layer.hardFactors(z, n);
+                            layer.gatherIndex(g[0], g[1], n);
+                        },
+                        () -> {
+                            int[][][][] perms = layer.permutations(z.toFloatArray(), n);
+                            x.getManager().create(FactoredPermutation.gatherRows(perms[0], perms[1], l));
+                        },
+                        () -> ChannelGather.rows(x, index));
+                double[][] us = new double[stages.size()][repeats];
+                for (int i = 0; i < warmup + repeats; i++) {
+                    for (int k = 0; k < stages.size(); k++) {
+                        try (NDManager pass = scope.newSubManager()) {
+                            pass.tempAttachAll(x, z, index);
+                            long t0 = System.nanoTime();
+                            stages.get(k).run();
+                            if (i >= warmup) us[k][i - warmup] = (System.nanoTime() - t0) / 1e3;
+                        }
+                    }
+                }
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("point", layer.path());
+                r.put("input", x.getShape().toString());
+                r.put("factors", l.blocks() + "x(" + l.n1() + "x" + l.n2() + ")");
+                for (int k = 0; k < stages.size(); k++) r.put(STAGES.get(k) + "_us", median(us[k]));
+                r.put("layer_over_fixed", median(us[1]) / median(us[0]));
+                rows.add(r);
+            }
+        }
+        return rows;
     }
 
     private static Map<String, Object> cost(ModelProfile p) {

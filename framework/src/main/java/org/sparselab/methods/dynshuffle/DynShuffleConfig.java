@@ -65,6 +65,11 @@ public record DynShuffleConfig(
                 @Default("hungarian") String collisionRepair,
         @Doc("Hard permutation at inference as a per-sample channel gather (0 MACs) or as matmul with one-hot factors.")
                 @Default("gather") String inferencePath,
+        @Doc("Where the inference path turns logits into the gather index: device (argmax, collision count and index "
+                + "arithmetic as engine ops; logits come back to the host only when a factor's argmax collides and "
+                + "collision_repair is not none) | host (logits read back, index built in Java: fewer engine calls, "
+                + "measured faster on CPU by bench dynshuffle) | auto (device on a GPU, host on the CPU). Same "
+                + "permutations either way.") @Default("auto") String hardIndex,
         @Doc("Static-dynamic form: sd_a (W1⊗W2 + A⊗B) | sd_b (dense n×n W per group + A⊗B) | sd_c ((A+W1)⊗(B+W2)).")
                 @Default("sd_a") String staticForm,
         @Doc("Initialisation of the static matrices: identity | orthogonal (random, seeded by the model init).")
@@ -86,6 +91,7 @@ public record DynShuffleConfig(
     public static final List<String> BINARIZE = List.of("never", "ste_after_warmup", "ste_always", "test_only");
     public static final List<String> REPAIRS = List.of("hungarian", "lapjv", "greedy", "none");
     public static final List<String> PATHS = List.of("gather", "matmul");
+    public static final List<String> HARD_INDEX = List.of("auto", "device", "host");
     public static final List<String> STATIC_FORMS = List.of("sd_a", "sd_b", "sd_c");
     public static final List<String> STATIC_INITS = List.of("identity", "orthogonal");
 
@@ -124,6 +130,7 @@ public record DynShuffleConfig(
         Check.inClosed("soft_warmup_fraction", softWarmupFraction, 0, 1);
         Check.oneOf("collision_repair", collisionRepair, REPAIRS);
         Check.oneOf("inference_path", inferencePath, PATHS);
+        Check.oneOf("hard_index", hardIndex, HARD_INDEX);
         Check.oneOf("static_form", staticForm, STATIC_FORMS);
         Check.oneOf("static_init", staticInit, STATIC_INITS);
         Check.positive("static_init_gain", staticInitGain);

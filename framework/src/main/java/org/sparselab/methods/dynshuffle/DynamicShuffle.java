@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
@@ -266,7 +267,7 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         }
         NDArray z = Linear.linear(Activation.relu(h), ps.getValue(fc2Weight, d, training),
                 ps.getValue(fc2Bias, d, training)).head();
-        if (!perBlock) return z;
+        if (!perBlock || sets == 1) return z; // one row per sample is already A's logits, then B's
         int a = layout.n1() * layout.n1();
         NDArray rows = z.reshape(n, sets, generatorOut);
         return rows.get(new NDIndex(":, :, 0:{}", a)).reshape(n, (long) sets * a)
@@ -341,9 +342,90 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
 
     /** Evaluation with hard, repaired permutations: a gather (0 MACs) or a matmul with one-hot factors. */
     private NDArray hardForward(ParameterStore ps, NDArray x, NDArray z) {
+        boolean gather = cfg.inferencePath().equals("gather") && !"sd_c".equals(staticForm);
+        // One engine call per step of the index costs more than reading the logits back on the CPU (bench
+        // dynshuffle, per-point table); on a GPU the read-back is a synchronisation, so auto keeps it there.
+        boolean onDevice = cfg.hardIndex().equals("device") || cfg.hardIndex().equals("auto") && x.getDevice().isGpu();
+        if (!onDevice) return hardForwardHost(ps, x, z, gather);
+        int n = (int) x.getShape().get(0);
+        NDArray[] f = hardFactors(z, n);
+        if (gather) {
+            NDArray y = ChannelGather.rows(x, gatherIndex(f[0], f[1], n)).reshape(n, layout.channels(), -1);
+            if (staticForm == null) return y;
+            return y.add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
+        }
+        NDArray a = f[0].oneHot(layout.n1(), x.getDataType());
+        NDArray b = f[1].oneHot(layout.n2(), x.getDataType());
+        return combine(ps, x, a, b, false);
+    }
+
+    /**
+     * The repaired permutations as engine arrays, A's (N, F, n1) and B's (N, F, n2) (int64 column of each row), on
+     * z's device. The argmax and the collision count run there; one scalar comes back. Only when some factor collides
+     * (and a repair is configured) do the logits come back, the colliding factors are repaired on the host exactly
+     * as {@link #permutations} does, and the result goes back.
+     */
+    NDArray[] hardFactors(NDArray z, int n) {
+        int f = layout.factorSets();
+        int n1 = layout.n1();
+        int n2 = layout.n2();
+        int la = layout.logitsA();
+        NDArray ia = z.get(new NDIndex(":, 0:{}", la)).reshape(n, f, n1, n1).argMax(-1);
+        NDArray ib = z.get(new NDIndex(":, {}:", la)).reshape(n, f, n2, n2).argMax(-1);
+        // Distinct columns per factor, summed: rows − distinct = the rows whose column another row took.
+        long rows = (long) n * f * (n1 + n2);
+        long distinct = distinctColumns(ia, n1).add(distinctColumns(ib, n2)).toLongArray()[0];
+        long collisions = rows - distinct;
+        evalCollisions += collisions;
+        evalRows += rows;
+        if (collisions == 0 || cfg.collisionRepair().equals("none")) return new NDArray[] {ia, ib};
+        int[][][][] perms = permutations(z.toFloatArray(), n, false);
+        NDManager m = z.getManager();
+        return new NDArray[] {
+            m.create(flat(perms[0]), new Shape(n, f, n1)).toDevice(z.getDevice(), false),
+            m.create(flat(perms[1]), new Shape(n, f, n2)).toDevice(z.getDevice(), false)};
+    }
+
+    /** Σ over the (…, d) argmax rows of each factor of its number of distinct columns, as a 0-d int64 array. */
+    private static NDArray distinctColumns(NDArray argmax, int d) {
+        return argmax.oneHot(d).sum(new int[] {-2}).gt(0).sum().toType(DataType.INT64, false);
+    }
+
+    private static long[] flat(int[][][] perms) {
+        int n = perms.length;
+        int f = perms[0].length;
+        int d = perms[0][0].length;
+        long[] v = new long[n * f * d];
+        for (int s = 0; s < n; s++) {
+            for (int k = 0; k < f; k++) {
+                for (int i = 0; i < d; i++) v[(s * f + k) * d + i] = perms[s][k][i];
+            }
+        }
+        return v;
+    }
+
+    /**
+     * {@link FactoredPermutation#gatherRows} as engine arithmetic on the factors' columns: within block b, output
+     * channel i·n2 + j takes b·m + A[i]·n2 + B[j]; the cross-group shuffle reorders those sources; sample s adds s·C.
+     */
+    NDArray gatherIndex(NDArray ia, NDArray ib, int n) {
+        long n2 = layout.n2();
+        NDArray within = ia.mul(n2).expandDims(-1).add(ib.expandDims(-2)); // (N, F, n1, n2)
+        NDManager m = ia.getManager();
+        int m1 = layout.blockSize();
+        NDArray offsets = m.arange(0, layout.blocks() * m1, m1, DataType.INT64)
+                .reshape(1, layout.blocks(), 1, 1).toDevice(ia.getDevice(), false);
+        NDArray sources = FactoredPermutation.crossShuffle(within.add(offsets).reshape(n, layout.channels(), 1),
+                layout.groups()).reshape(n, layout.channels());
+        NDArray base = m.arange(0, n * layout.channels(), layout.channels(), DataType.INT64)
+                .reshape(n, 1).toDevice(ia.getDevice(), false);
+        return sources.add(base).reshape(-1);
+    }
+
+    /** The host path ({@code hard_index: host}, or auto on the CPU): logits read back, permutations and the index built in Java. */
+    private NDArray hardForwardHost(ParameterStore ps, NDArray x, NDArray z, boolean gather) {
         int n = (int) x.getShape().get(0);
         int[][][][] perms = permutations(z.toFloatArray(), n);
-        boolean gather = cfg.inferencePath().equals("gather") && !"sd_c".equals(staticForm);
         NDManager m = x.getManager();
         if (gather) {
             long[] rows = FactoredPermutation.gatherRows(perms[0], perms[1], layout);
@@ -359,6 +441,11 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
 
     /** perms[0][sample][set] = A's permutation, perms[1][sample][set] = B's, argmax-repaired; counts collisions. */
     int[][][][] permutations(float[] z, int n) {
+        return permutations(z, n, true);
+    }
+
+    /** As {@link #permutations(float[], int)}; {@code count}: add to the evaluation collision counts. */
+    private int[][][][] permutations(float[] z, int n, boolean count) {
         int f = layout.factorSets();
         int n1 = layout.n1();
         int n2 = layout.n2();
@@ -366,17 +453,19 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         for (int s = 0; s < n; s++) {
             int base = s * layout.logits();
             for (int k = 0; k < f; k++) {
-                out[0][s][k] = hard(z, base + k * n1 * n1, n1);
-                out[1][s][k] = hard(z, base + layout.logitsA() + k * n2 * n2, n2);
+                out[0][s][k] = hard(z, base + k * n1 * n1, n1, count);
+                out[1][s][k] = hard(z, base + layout.logitsA() + k * n2 * n2, n2, count);
             }
         }
         return out;
     }
 
-    private int[] hard(float[] z, int offset, int d) {
+    private int[] hard(float[] z, int offset, int d, boolean count) {
         int[] p = PermutationRepair.argmax(z, offset, d);
-        evalCollisions += PermutationRepair.collisions(p);
-        evalRows += d;
+        if (count) {
+            evalCollisions += PermutationRepair.collisions(p);
+            evalRows += d;
+        }
         return repair.repair(z, offset, d, p);
     }
 

@@ -40,6 +40,10 @@ class DynamicShuffleTest {
         return ConfigLoader.parse("name: dynshuffle\nshuffle: dynamic\n" + extra, DynShuffleConfig.class).config();
     }
 
+    private static DynShuffleConfig parse(String options) {
+        return ConfigLoader.parse("name: dynshuffle\n" + options, DynShuffleConfig.class).config();
+    }
+
     private static DynamicShuffle block(DynShuffleConfig cfg, NDManager m, Shape input, int seed) {
         DynamicShuffle b = new DynamicShuffle(ShuffleLayout.of(SPEC, cfg), cfg, null);
         Engine.getInstance().setRandomSeed(seed);
@@ -97,6 +101,49 @@ class DynamicShuffleTest {
             if (same) return d;
         }
         return -1;
+    }
+
+    /** The device path (argmax, collision count and index as engine ops) against the host path, bit for bit. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hungarian", "greedy", "none"})
+    void deviceAndHostHardIndexGiveTheSameOutputAndCollisionCounts(String repair) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(9, 24, 2, 2);
+            for (String form : List.of("", "sharing: shared\n", "layout: group_blocks\n",
+                    "layout: group_blocks\nsharing: group_factor\n", "inference_path: matmul\n",
+                    "shuffle: static_dynamic\n", "shuffle: static_dynamic\nstatic_form: sd_c\n")) {
+                for (String logits : List.of(RANDOM, "")) { // random: collisions; identity init: none
+                    String common = (form.contains("shuffle:") ? "" : "shuffle: dynamic\n") + logits + form
+                            + "collision_repair: " + repair + "\n";
+                    DynamicShuffle device = block(parse(common + "hard_index: device\n"), m, shape, 4);
+                    DynamicShuffle host = block(parse(common + "hard_index: host\n"), m, shape, 4);
+                    NDArray x = m.randomNormal(shape);
+                    ParameterStore ps = new ParameterStore(m, false);
+                    float[] yd = device.forward(ps, new NDList(x), false).head().toFloatArray();
+                    float[] yh = host.forward(ps, new NDList(x), false).head().toFloatArray();
+                    String what = repair + ", " + form.replace('\n', ' ') + (logits.isEmpty() ? "identity" : "random");
+                    assertArrayEquals(yh, yd, 0f, what);
+                    assertArrayEquals(host.collisionCounts(), device.collisionCounts(), what);
+                    if (!logits.isEmpty()) assertTrue(device.collisionCounts()[3] > 0, "needs collisions: " + what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDeviceGatherIndexIsTheHostOneForGivenPermutations() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(5, 24, 2, 2);
+            for (String form : List.of("", "sharing: shared\n", "layout: group_blocks\nsharing: group_factor\n")) {
+                DynamicShuffle b = block(cfg(RANDOM + form), m, shape, 5);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray z = b.logits(ps, m.randomNormal(shape), false);
+                int[][][][] perms = b.permutations(z.toFloatArray(), 5);
+                NDArray[] f = b.hardFactors(z, 5);
+                assertArrayEquals(FactoredPermutation.gatherRows(perms[0], perms[1], b.layout()),
+                        b.gatherIndex(f[0], f[1], 5).toLongArray(), form);
+            }
+        }
     }
 
     @Test
