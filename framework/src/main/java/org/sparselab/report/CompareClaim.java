@@ -78,8 +78,11 @@ public record CompareClaim(
             Stats.Interval ci = d.interval(Verdict.CONFIDENCE);
             Verdict.Result r = direction.equals(AT_LEAST) ? Verdict.Part.atLeast(ci, -margin)
                     : Verdict.Part.atMost(ci, margin);
-            parts.add(new Verdict.Part(r, Verdict.describe(d, sa, sb) + " (" + Format.describe(ga, sa) + " vs "
-                    + Format.describe(gb, sb) + ")"));
+            parts.add(new Verdict.Part(r, metric == null
+                    ? Verdict.describe(d, sa, sb) + " (" + Format.describe(ga, sa) + " vs " + Format.describe(gb, sb)
+                            + ")"
+                    : Verdict.describe(d, sa, sb, "") + " (" + Format.describeValue(ga, sa) + " vs "
+                            + Format.describeValue(gb, sb) + ")"));
         }
         String need = direction.equals(AT_LEAST) ? "Δ ≥ " + Format.signed(0.0 - margin, 1)
                 : "Δ ≤ " + Format.signed(margin, 1);

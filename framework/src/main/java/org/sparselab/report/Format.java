@@ -37,4 +37,11 @@ final class Format {
     static String describe(RunGroups.Group g, Stats s) {
         return g.label() + ": " + pct(s) + ", n = " + s.n();
     }
+
+    /** {@code cci, resnet20: 479808.00 ± 0.00, n = 3}: a metric that is not a percentage. */
+    static String describeValue(RunGroups.Group g, Stats s) {
+        if (!s.present()) return g.label() + ": " + MISSING;
+        return g.label() + ": " + number(s.mean(), 2) + (Double.isFinite(s.std()) ? " ± " + number(s.std(), 2) : "")
+                + ", n = " + s.n();
+    }
 }

@@ -212,7 +212,7 @@ public final class StudyReport {
     static List<String> provenance(Map<String, Integer> commits, Map<String, Integer> dirtyCommits) {
         List<String> lines = new ArrayList<>();
         List<String> parts = new ArrayList<>();
-        commits.forEach((c, n) -> parts.add(n + " at " + shortCommit(c)));
+        commits.forEach((c, n) -> parts.add(shortCommit(c) + (commits.size() > 1 ? " (" + n + ")" : "")));
         int total = commits.values().stream().mapToInt(Integer::intValue).sum();
         lines.add("Code: the " + total + " run(s) in the tables ran from git commit" + (commits.size() > 1 ? "s " : " ")
                 + String.join(", ", parts) + ".");

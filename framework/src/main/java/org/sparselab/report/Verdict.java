@@ -97,8 +97,13 @@ public record Verdict(String claim, Result result, String detail) {
      * ν = 3.9}, or why there is no interval.
      */
     static String describe(Stats.Difference d, Stats a, Stats b) {
+        return describe(d, a, b, " pt");
+    }
+
+    /** As {@link #describe(Stats.Difference, Stats, Stats)} for a difference in {@code unit} ("" for a count). */
+    static String describe(Stats.Difference d, Stats a, Stats b, String unit) {
         Stats.Interval ci = d.interval(CONFIDENCE);
-        String value = "Δ = " + Format.signed(d.value(), 2) + " pt";
+        String value = "Δ = " + Format.signed(d.value(), 2) + unit;
         if (ci == null) {
             return value + ", no interval: n = " + a.n() + " vs " + b.n() + " (a side with fewer than two runs has no "
                     + "spread)";

@@ -129,6 +129,16 @@ class ClaimsTest {
     }
 
     @Test
+    void compareOnAMetricStatesItsNumbersWithoutPercentOrPoints() {
+        Verdict v = claim("{kind: compare, text: t, a: {target: 0.75}, b: {target: 0.5}, direction: at_most, "
+                + "metric: metrics.effective_params}").check(groups);
+        assertEquals(Verdict.Result.YES, v.result(), v.detail());
+        assertTrue(!v.detail().contains(" pt") && !v.detail().contains("0 %"), v.detail());
+        assertTrue(v.detail().matches("Δ = -[0-9]+\\.00, .*\\(.*: [0-9]+\\.00 ± 0\\.00, n = 3 vs .*: [0-9]+\\.00 ± "
+                + "0\\.00, n = 3\\); needs Δ ≤ \\+0\\.0 \\(metrics.effective_params\\)"), v.detail());
+    }
+
+    @Test
     void compareAtEqualCostRefusesPairsOfDifferentCost() {
         Verdict v = claim("{kind: compare, text: t, a: {target: 0.5}, b: {target: 0.75}, equal_cost: params}")
                 .check(groups);

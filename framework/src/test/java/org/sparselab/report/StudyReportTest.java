@@ -79,8 +79,8 @@ class StudyReportTest {
         assertTrue(sources.get(1).endsWith(",results/runs/exp/00000000000000000000000000000001"), sources.get(1));
         String page = Files.readString(out.resolve("REPORT.md"));
         assertTrue(page.contains("paper top-1: results/paper.csv;"), page);
-        assertTrue(page.contains("Code: the 4 run(s) in the tables ran from git commits 2 at `111111111111`, 2 at "
-                + "`222222222222`."), page);
+        assertTrue(page.contains("Code: the 4 run(s) in the tables ran from git commits `111111111111` (2), "
+                + "`222222222222` (2)."), page);
         assertTrue(page.contains("> **Warning: 1 of 4 run(s) ran from a working tree that differed from its commit "
                 + "(1 on `222222222222`).**"), page);
         assertTrue(!page.contains("uncommitted changes)"), page);
@@ -95,7 +95,7 @@ class StudyReportTest {
         StudyReport.Result r = StudyReport.write(RunTable.fromRecords(dir), ReportConfig.DEFAULTS, List.of(),
                 dir.resolve("r"), "index.md", new StudyReport.Context("t", List.of(), dir));
         String page = Files.readString(r.page());
-        assertTrue(page.contains("Code: the 1 run(s) in the tables ran from git commit 1 at `abc123`."), page);
+        assertTrue(page.contains("Code: the 1 run(s) in the tables ran from git commit `abc123`."), page);
         assertTrue(!page.contains("Warning"), page);
         assertEquals(0, r.dirtyRuns());
     }
