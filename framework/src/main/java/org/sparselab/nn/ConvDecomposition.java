@@ -31,7 +31,8 @@ public final class ConvDecomposition {
     /**
      * One convolution of the plan.
      *
-     * @param tapRow parity of the kernel rows it covers (0 or 1), or -1 for all rows (the fallback)
+     * @param tapRow parity of the kernel rows it covers (0 or 1), or -1 for the whole kernel (a tap-uniform mask, or
+     *     the fallback)
      * @param inputChannels the input channels it reads, in the order its groups need them (null: all, in order)
      * @param outFrom first position of its filters in the plan's filter order
      * @param outTo one past its last position
@@ -52,7 +53,8 @@ public final class ConvDecomposition {
         }
 
         public String describe() {
-            String taps = tapRow < 0 ? "all taps" : weightShape.get(2) + "×" + weightShape.get(3)
+            String taps = tapRow < 0 ? "all taps " + weightShape.get(2) + "×" + weightShape.get(3)
+                    : weightShape.get(2) + "×" + weightShape.get(3)
                     + (weightShape.get(2) > 1 || weightShape.get(3) > 1 ? " d2" : "");
             return switch (kind) {
                 case DENSE -> "dense " + taps;
@@ -89,15 +91,43 @@ public final class ConvDecomposition {
 
     private static Plan tryPlan(ConvSpec spec, float[] mask) {
         Geometry g = new Geometry(spec, mask);
+        // Every kept filter–channel pair with all k×k taps (groupwise, depthwise, pointwise, standard): one conv over
+        // the whole kernel does it in one call where the parity classes would take four.
+        if (g.k > 1 && tapUniform(g)) {
+            Draft whole = draft(g, 0, 0, 1);
+            if (whole != null && whole.kind != PartKind.MASKED) {
+                Plan plan = assemble(g, List.of(whole));
+                if (plan != null) return plan;
+            }
+        }
         List<Draft> drafts = new ArrayList<>();
         for (int a = 0; a < Math.min(2, g.k); a++) {
             for (int b = 0; b < Math.min(2, g.k); b++) {
                 if (spec.padding() - a * spec.dilation() < 0 || spec.padding() - b * spec.dilation() < 0) return null;
-                Draft d = draft(g, a, b);
+                Draft d = draft(g, a, b, 2);
                 if (d != null) drafts.add(d);
             }
         }
         if (drafts.isEmpty()) return null; // an all-zero mask: nothing to decompose
+        return assemble(g, drafts);
+    }
+
+    /** Whether each filter–channel pair has all k×k taps or none. */
+    private static boolean tapUniform(Geometry g) {
+        int size = g.k * g.k;
+        for (int f = 0; f < g.n; f++) {
+            for (int ch = 0; ch < g.c; ch++) {
+                int count = 0;
+                for (int i = 0; i < g.k; i++) for (int j = 0; j < g.k; j++) if (g.at(f, ch, i, j)) count++;
+                if (count != 0 && count != size) return false;
+            }
+        }
+        return true;
+    }
+
+    /** The plan from its parts' drafts: the shared filter order, each part's range, its weights; null if none fits. */
+    private static Plan assemble(Geometry g, List<Draft> drafts) {
+        ConvSpec spec = g.spec;
         int[] order = filterOrder(g.n, drafts);
         if (order == null) return null;
         int[] pos = new int[g.n];
@@ -177,25 +207,27 @@ public final class ConvDecomposition {
         PartKind kind;
         int a;
         int b;
+        int step; // 2: the taps of parity (a, b); 1: every tap (a = b = 0)
         List<Integer> rows = new ArrayList<>(); // filters with any tap of the class
         int[] blockOfRow; // GROUPED: block id per filter (-1 when not in the part)
         List<int[]> blockCols = new ArrayList<>(); // GROUPED: each block's channels, ascending
     }
 
-    private static Draft draft(Geometry g, int a, int b) {
-        int rowsInClass = (g.k - a + 1) / 2;
-        int colsInClass = (g.k - b + 1) / 2;
+    private static Draft draft(Geometry g, int a, int b, int step) {
+        int rowsInClass = (g.k - a + step - 1) / step;
+        int colsInClass = (g.k - b + step - 1) / step;
         int size = rowsInClass * colsInClass;
         boolean[][] conn = new boolean[g.n][g.c];
         boolean partial = false;
         Draft d = new Draft();
         d.a = a;
         d.b = b;
+        d.step = step;
         for (int f = 0; f < g.n; f++) {
             boolean any = false;
             for (int ch = 0; ch < g.c; ch++) {
                 int count = 0;
-                for (int i = a; i < g.k; i += 2) for (int j = b; j < g.k; j += 2) if (g.at(f, ch, i, j)) count++;
+                for (int i = a; i < g.k; i += step) for (int j = b; j < g.k; j += step) if (g.at(f, ch, i, j)) count++;
                 if (count > 0 && count < size) partial = true;
                 conn[f][ch] = count == size;
                 any |= count > 0;
@@ -324,11 +356,14 @@ public final class ConvDecomposition {
     private static Part build(Geometry g, Draft d, int[] order, int from, int to, int tiling) {
         int a = d.a;
         int b = d.b;
-        int kh = (g.k - a + 1) / 2;
-        int kw = (g.k - b + 1) / 2;
+        int st = d.step;
+        int kh = (g.k - a + st - 1) / st;
+        int kw = (g.k - b + st - 1) / st;
         int dil = g.spec.dilation();
-        int dh = kh > 1 ? 2 * dil : 1;
-        int dw = kw > 1 ? 2 * dil : 1;
+        int dh = kh > 1 ? st * dil : 1;
+        int dw = kw > 1 ? st * dil : 1;
+        int tapRow = st == 1 ? -1 : a;
+        int tapCol = st == 1 ? -1 : b;
         int ph = g.spec.padding() - a * dil;
         int pw = g.spec.padding() - b * dil;
         int rows = to - from;
@@ -347,10 +382,11 @@ public final class ConvDecomposition {
                 int f = order[p];
                 int[] cols = d.blockCols.get(d.blockOfRow[f]);
                 for (int ch : cols) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++) {
-                    index[e++] = g.index(f, ch, a + 2 * u, b + 2 * v);
+                    index[e++] = g.index(f, ch, a + st * u, b + st * v);
                 }
             }
-            return new Part(PartKind.GROUPED, a, b, new Shape(rows, bc, kh, kw), dh, dw, ph, pw, blockOrder.size(),
+            return new Part(PartKind.GROUPED, tapRow, tapCol, new Shape(rows, bc, kh, kw), dh, dw, ph, pw,
+                    blockOrder.size(),
                     isIdentity(input) && input.length == g.c ? null : input, from, to, tiling, index, null);
         }
         int[] index = new int[rows * g.c * kh * kw];
@@ -358,11 +394,12 @@ public final class ConvDecomposition {
         for (int p = from, e = 0; p < to; p++) {
             int f = order[p];
             for (int ch = 0; ch < g.c; ch++) for (int u = 0; u < kh; u++) for (int v = 0; v < kw; v++, e++) {
-                index[e] = g.index(f, ch, a + 2 * u, b + 2 * v);
+                index[e] = g.index(f, ch, a + st * u, b + st * v);
                 if (m != null) m[e] = index[e] >= 0 && g.mask[index[e]] != 0 ? 1 : 0;
             }
         }
-        return new Part(d.kind, a, b, new Shape(rows, g.c, kh, kw), dh, dw, ph, pw, 1, null, from, to, tiling,
+        return new Part(d.kind, tapRow, tapCol, new Shape(rows, g.c, kh, kw), dh, dw, ph, pw, 1, null, from, to,
+                tiling,
                 index, m);
     }
 

@@ -104,6 +104,10 @@ class SscDecompositionTest {
             }
             String what = plan.describe();
             assertTrue(plan.decomposed(), "the SSC family always has an exact decomposition: " + what);
+            if (pattern == Spatial.FULL && !complement) {
+                assertEquals(1, plan.parts().size(), "a groupwise mask is one conv over the whole kernel: " + what);
+                assertTrue(what.contains("all taps " + spec.kernel() + "×" + spec.kernel()), what);
+            }
             assertEquals(y1.getShape(), y2.getShape(), "output shape of the 3×3/pad-1 conv: " + what);
             assertClose(y1.toFloatArray(), y2.toFloatArray(), "outputs: " + what);
             assertClose(x1.getGradient().toFloatArray(), x2.getGradient().toFloatArray(), "input gradients: " + what);
