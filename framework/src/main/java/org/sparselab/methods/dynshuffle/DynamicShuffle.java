@@ -239,13 +239,14 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
             LayerTrace.record(generatorCost, s, z.getShape());
             LayerTrace.record(this, s, s);
         }
-        return new NDList(y.reshape(s));
+        return new NDList(y.getShape().equals(s) ? y : y.reshape(s));
     }
 
     /**
-     * The generator: (N, C, H, W) → (N, logits), all A factors' logits first, then all B factors'. Compact: the
-     * pooled channels as (N·sets, n) rows, one per block (or their mean over blocks when shared), through the shared
-     * FCs to (N·sets, n1² + n2²), then regrouped into that order.
+     * The generator: (N, C, H, W) → (N, logits). group_blocks: all A factors' logits first, then all B factors'.
+     * Compact: the pooled channels as (N·sets, n) rows, one per block (or their mean over blocks when shared), through
+     * the shared FCs to (N·sets, n1² + n2²), so each set's A then B logits follow each other (see
+     * {@link #factorLogits}); no regrouping, which would cost five engine calls per point.
      */
     NDArray logits(ParameterStore ps, NDArray x, boolean training) {
         Device d = x.getDevice();
@@ -253,9 +254,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         long n = s.get(0);
         NDArray pooled = x.reshape(n, s.get(1), -1).mean(new int[] {2}); // GAP (PyTorch's mean takes one axis)
         int sets = layout.factorSets();
-        if (perBlock) {
-            pooled = pooled.reshape(n, layout.blocks(), generatorIn);
-            if (layout.sharedFactors()) pooled = pooled.mean(new int[] {1}, true);
+        if (perBlock && layout.sharedFactors()) {
+            pooled = pooled.reshape(n, layout.blocks(), generatorIn).mean(new int[] {1});
+        } else if (perBlock) {
             pooled = pooled.reshape(n * sets, generatorIn);
         }
         NDArray h = Linear.linear(pooled, ps.getValue(fc1Weight, d, training), ps.getValue(fc1Bias, d, training))
@@ -267,20 +268,41 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         }
         NDArray z = Linear.linear(Activation.relu(h), ps.getValue(fc2Weight, d, training),
                 ps.getValue(fc2Bias, d, training)).head();
-        if (!perBlock || sets == 1) return z; // one row per sample is already A's logits, then B's
+        return perBlock && sets > 1 ? z.reshape(n, -1) : z;
+    }
+
+    /** The logits of A (N, F, n1, n1) and of B (N, F, n2, n2) in z (N, logits), whichever the layout. */
+    NDArray[] factorLogits(NDArray z, long n) {
+        int f = layout.factorSets();
+        int n1 = layout.n1();
+        int n2 = layout.n2();
+        if (perBlock) {
+            NDArray rows = f == 1 ? z : z.reshape(n, f, generatorOut);
+            String all = f == 1 ? ":, " : ":, :, ";
+            return new NDArray[] {
+                rows.get(new NDIndex(all + "0:{}", n1 * n1)).reshape(n, f, n1, n1),
+                rows.get(new NDIndex(all + "{}:", n1 * n1)).reshape(n, f, n2, n2)};
+        }
+        int la = layout.logitsA();
+        return new NDArray[] {
+            z.get(new NDIndex(":, 0:{}", la)).reshape(n, f, n1, n1),
+            z.get(new NDIndex(":, {}:", la)).reshape(n, f, n2, n2)};
+    }
+
+    /** Offset in one sample's logits of factor set k's A ({@code b} false) or B ({@code b} true) block. */
+    private int offset(int k, boolean b) {
         int a = layout.n1() * layout.n1();
-        NDArray rows = z.reshape(n, sets, generatorOut);
-        return rows.get(new NDIndex(":, :, 0:{}", a)).reshape(n, (long) sets * a)
-                .concat(rows.get(new NDIndex(":, :, {}:", a)).reshape(n, -1), 1);
+        if (perBlock) return k * generatorOut + (b ? a : 0);
+        return b ? layout.logitsA() + k * layout.n2() * layout.n2() : k * a;
     }
 
     private NDArray softForward(ParameterStore ps, NDArray x, NDArray z, boolean training) {
         long n = x.getShape().get(0);
         int f = layout.factorSets();
-        int la = layout.logitsA();
         NDArray scaled = tau == 1.0 ? z : z.div(Constants.scalar(z, tau));
-        NDArray a = scaled.get(new NDIndex(":, 0:{}", la)).reshape(n, f, layout.n1(), layout.n1()).softmax(-1);
-        NDArray b = scaled.get(new NDIndex(":, {}:", la)).reshape(n, f, layout.n2(), layout.n2()).softmax(-1);
+        NDArray[] zf = factorLogits(scaled, n);
+        NDArray a = zf[0].softmax(-1);
+        NDArray b = zf[1].softmax(-1);
         if (training) {
             if (cfg.orthLambda() > 0) {
                 orth = FactoredPermutation.orthSum(a).add(FactoredPermutation.orthSum(b));
@@ -350,9 +372,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         int n = (int) x.getShape().get(0);
         NDArray[] f = hardFactors(z, n);
         if (gather) {
-            NDArray y = ChannelGather.rows(x, gatherIndex(f[0], f[1], n)).reshape(n, layout.channels(), -1);
-            if (staticForm == null) return y;
-            return y.add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
+            NDArray y = ChannelGather.rows(x, gatherIndex(f[0], f[1], n));
+            if (staticForm == null) return y; // x's shape: no reshape
+            return y.reshape(n, layout.channels(), -1).add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
         }
         NDArray a = f[0].oneHot(layout.n1(), x.getDataType());
         NDArray b = f[1].oneHot(layout.n2(), x.getDataType());
@@ -369,9 +391,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         int f = layout.factorSets();
         int n1 = layout.n1();
         int n2 = layout.n2();
-        int la = layout.logitsA();
-        NDArray ia = z.get(new NDIndex(":, 0:{}", la)).reshape(n, f, n1, n1).argMax(-1);
-        NDArray ib = z.get(new NDIndex(":, {}:", la)).reshape(n, f, n2, n2).argMax(-1);
+        NDArray[] zf = factorLogits(z, n);
+        NDArray ia = zf[0].argMax(-1);
+        NDArray ib = zf[1].argMax(-1);
         // Distinct columns per factor, summed: rows − distinct = the rows whose column another row took.
         long rows = (long) n * f * (n1 + n2);
         long distinct = distinctColumns(ia, n1).add(distinctColumns(ib, n2)).toLongArray()[0];
@@ -430,9 +452,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         if (gather) {
             long[] rows = FactoredPermutation.gatherRows(perms[0], perms[1], layout);
             NDArray index = m.create(rows).toDevice(x.getDevice(), false);
-            NDArray y = ChannelGather.rows(x, index).reshape(n, layout.channels(), -1);
-            if (staticForm == null) return y;
-            return y.add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
+            NDArray y = ChannelGather.rows(x, index);
+            if (staticForm == null) return y; // x's shape: no reshape
+            return y.reshape(n, layout.channels(), -1).add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
         }
         NDArray a = oneHot(m, perms[0], layout.n1()).toDevice(x.getDevice(), false);
         NDArray b = oneHot(m, perms[1], layout.n2()).toDevice(x.getDevice(), false);
@@ -453,8 +475,8 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         for (int s = 0; s < n; s++) {
             int base = s * layout.logits();
             for (int k = 0; k < f; k++) {
-                out[0][s][k] = hard(z, base + k * n1 * n1, n1, count);
-                out[1][s][k] = hard(z, base + layout.logitsA() + k * n2 * n2, n2, count);
+                out[0][s][k] = hard(z, base + offset(k, false), n1, count);
+                out[1][s][k] = hard(z, base + offset(k, true), n2, count);
             }
         }
         return out;
