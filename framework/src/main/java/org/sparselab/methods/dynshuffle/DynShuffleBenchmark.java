@@ -54,12 +54,12 @@ public final class DynShuffleBenchmark {
      */
     public static Map<String, Object> run(Function<ShuffleFactory, Block> build, Shape sample, int[] batches,
             int warmup, int repeats, int trainBatch, int trainSteps, long seed) {
-        return run(build, sample, batches, warmup, repeats, trainBatch, trainSteps, seed, 1);
+        return run(build, sample, batches, warmup, repeats, trainBatch, trainSteps, seed, batches);
     }
 
-    /** As above, with the per-point breakdown ({@link #points}) at {@code breakdownBatch}. */
+    /** As above, with the per-point breakdown ({@link #points}) at each of {@code breakdownBatches}. */
     public static Map<String, Object> run(Function<ShuffleFactory, Block> build, Shape sample, int[] batches,
-            int warmup, int repeats, int trainBatch, int trainSteps, long seed, int breakdownBatch) {
+            int warmup, int repeats, int trainBatch, int trainSteps, long seed, int[] breakdownBatches) {
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -92,9 +92,11 @@ public final class DynShuffleBenchmark {
                 }
             }
             out.put("inference", rows);
-            out.put("points", points(blocks.get(names.indexOf("dynamic")), sample, breakdownBatch, warmup, repeats,
-                    manager));
-            out.put("points_batch", breakdownBatch);
+            List<Map<String, Object>> points = new ArrayList<>();
+            for (int batch : breakdownBatches) {
+                points.addAll(points(blocks.get(names.indexOf("dynamic")), sample, batch, warmup, repeats, manager));
+            }
+            out.put("points", points);
             double[][] ms = trainSteps(blocks, methods, sample, trainBatch, trainSteps, manager);
             List<Map<String, Object>> train = new ArrayList<>();
             double fixed = median(ms[0]);
@@ -117,12 +119,14 @@ public final class DynShuffleBenchmark {
     }
 
     /** The stages of one shuffle point's inference forward, timed apart (see {@link #points}). */
-    static final List<String> STAGES = List.of("fixed", "layer", "generator", "index", "index_host", "gather");
+    static final List<String> STAGES = List.of("fixed", "layer", "pool", "generator", "index", "index_host",
+            "gather");
 
     /**
      * What a dynamic shuffle point costs at inference, stage by stage, on its own input shape in {@code dynamic}:
-     * {@code fixed} the ShuffleNet shuffle it replaces; {@code layer} the whole hard forward; {@code generator} the
-     * logits (GAP, FC1, ReLU, FC2); {@code index} argmax, collision count and gather index on the device;
+     * {@code fixed} the ShuffleNet shuffle it replaces; {@code layer} the whole hard forward; {@code pool} the
+     * generator's global average pool alone (a full read of the activation); {@code generator} the logits (GAP, FC1,
+     * ReLU, FC2); {@code index} argmax, collision count and gather index on the device;
      * {@code index_host} the same index built on the host (logits read back, as {@code hard_index: host});
      * {@code gather} the channel gather with a ready index. Stages are timed interleaved, one of each per round;
      * CPU eager ops return when done, so no read-back is needed to time them.
@@ -152,6 +156,7 @@ public final class DynShuffleBenchmark {
                 List<Runnable> stages = List.of(
                         () -> FactoredPermutation.crossShuffle(x.reshape(n, l.channels(), -1), l.groups()),
                         () -> layer.forward(ps, new NDList(x), false),
+                        () -> x.reshape(n, l.channels(), -1).mean(new int[] {2}),
                         () -> layer.logits(ps, x, false),
                         () -> {
                             NDArray[] g = layer.hardFactors(z, n);
@@ -175,6 +180,7 @@ public final class DynShuffleBenchmark {
                 }
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("point", layer.path());
+                r.put("batch", n);
                 r.put("input", x.getShape().toString());
                 r.put("factors", l.blocks() + "x(" + l.n1() + "x" + l.n2() + ")");
                 for (int k = 0; k < stages.size(); k++) r.put(STAGES.get(k) + "_us", median(us[k]));
