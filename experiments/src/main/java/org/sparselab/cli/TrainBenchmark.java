@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -22,16 +24,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import org.sparselab.bench.BenchContext;
 import org.sparselab.bench.BenchOptions;
 import org.sparselab.bench.BenchResult;
 import org.sparselab.bench.BenchmarkRegistry;
+import org.sparselab.config.ConfigException;
 import org.sparselab.data.BatchStream;
 import org.sparselab.data.DataModule;
 import org.sparselab.data.HostBatch;
 import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.models.ModelContext;
 import org.sparselab.models.Models;
+import org.sparselab.nn.MemoryFormat;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
 import org.sparselab.train.TrainLoop;
@@ -41,28 +46,42 @@ import org.sparselab.train.optim.TorchSgd;
 import org.sparselab.train.schedule.LrSchedule;
 
 /**
- * {@code bench train}: our trainer against a bare DJL loop on {@code --config}'s model and data, and native memory
- * per epoch.
+ * {@code bench train}: our trainer in each memory format against a bare DJL loop and a PyTorch eager reference loop
+ * on {@code --config}'s model and data, and native memory per epoch.
  */
 final class TrainBenchmark {
     private TrainBenchmark() {}
 
+    static final double GOAL_VS_BARE = 0.97;
+    static final double GOAL_VS_PYTORCH = 1.0;
+
     static void register(BenchmarkRegistry r) {
-        r.register("train", "our trainer vs a bare DJL loop on --config's model and data, live NDArrays and "
-                + "resident memory per epoch (--epochs, --samples, --no-bare; goal ratio >= 0.97, no growth)",
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("memory_format", "our trainer's input layouts (train.memory_format), each timed every round "
+                + "(default nchw,channels_last)");
+        params.put("python", "interpreter of the PyTorch reference loop (default $SPARSELAB_PYTHON, else python3, "
+                + "then /usr/bin/python3: the first that imports torch; none skips it)");
+        r.register("train", "our trainer (per memory format) vs a bare DJL loop and a PyTorch eager loop on "
+                + "--config's model and data, live NDArrays and resident memory per epoch (--epochs, --samples, "
+                + "--no-bare; goals: ours / bare >= 0.97, ours best / PyTorch best >= 1.0, no growth)", params,
                 TrainBenchmark::run);
     }
 
     /**
-     * Our TrainLoop against a bare DJL loop (DJL's own SGD, no hooks, no metrics), same model, data and batch size,
-     * one bare epoch after each of ours (interleaved, so machine drift hits both), the first pair a warm-up; plus live
-     * NDArrays, resident memory and JVM heap after each of our epochs.
+     * Our TrainLoop in each memory format, a bare DJL loop (DJL's own SGD, no hooks, no metrics, NCHW) and the
+     * PyTorch reference ({@link PyTorchReference}), same model, batch size and threads. Per round: one epoch of ours
+     * in each format (the others on their own threads, in lockstep: {@link LockstepLoop}), one bare epoch, one
+     * PyTorch run of as many steps after its own warm-up steps (interleaved, so machine drift hits all alike); round
+     * 0 warms our loops up and runs no PyTorch. Every loop of ours runs as one phase (DJL's Trainer allocates once per
+     * phase, so a phase per epoch would hide growth epoch over epoch); live NDArrays (all loops'), resident memory
+     * and JVM heap are read after each epoch of the first.
      */
     private static BenchResult run(BenchContext ctx) throws IOException {
         BenchOptions o = ctx.options();
         int samples = o.samples();
         int epochs = o.epochs();
         boolean noBare = o.noBare();
+        List<MemoryFormat> formats = memoryFormats(o.param("memory_format", "nchw,channels_last"));
         ConfigOptions options = new ConfigOptions();
         List<String> sets = new ArrayList<>(o.overrides());
         sets.add("data.max_train_samples=" + samples);
@@ -70,68 +89,196 @@ final class TrainBenchmark {
         options.overrides = sets;
         ExperimentConfig cfg = options.load(o.config()).config();
         int bs = cfg.data().batchSize();
+        String arch = cfg.model().arch();
         Device[] devices = Devices.resolve(cfg.device());
         Map<String, Object> r = configFields(ctx, cfg, devices);
-        List<Double> ours = new ArrayList<>();
+        PyTorchReference reference = null;
+        String referenceMissing = null;
+        try {
+            reference = PyTorchReference.locate(o.param("python", null), System.getenv(), arch);
+        } catch (PyTorchReference.Unavailable e) {
+            referenceMissing = e.getMessage();
+        }
+        int threads = engineThreads();
+        Double loadBefore = BenchCommand.loadAverage();
+        Map<MemoryFormat, List<Double>> ours = new LinkedHashMap<>();
+        formats.forEach(f -> ours.put(f, new ArrayList<>()));
         List<Double> bare = new ArrayList<>();
+        Map<String, List<Double>> torch = new LinkedHashMap<>();
+        formats.forEach(f -> torch.put(f.configName(), new ArrayList<>()));
+        PyTorchReference.Measurement[] lastTorch = new PyTorchReference.Measurement[1];
+        String[] torchFailed = new String[1];
         List<Long> rssMb = new ArrayList<>();
         List<Integer> liveArrays = new ArrayList<>();
         List<Long> heapMb = new ArrayList<>();
+        long oursParams;
+        int channels;
+        int imageSize;
+        int classes;
         try (DataModule data = DataModule.open(cfg.data(), cfg.seed(), Runs.dataEnvironment())) {
+            channels = data.channels();
+            imageSize = data.imageSize();
+            classes = data.numClasses();
             int batches = (data.trainSize() + bs - 1) / bs;
-            // One phase of 1 + epochs epochs (the first is warm-up), observed through the progress events: DJL's
-            // Trainer allocates once per phase, so a phase per epoch would hide what happens epoch over epoch.
+            List<LockstepLoop> others = new ArrayList<>();
             try (Model model = Model.newInstance("bench", devices[0])) {
-                model.setBlock(Models.defaults().create(cfg.model().arch(),
+                for (MemoryFormat f : formats.subList(1, formats.size())) {
+                    others.add(new LockstepLoop(f, arch, data, devices, bs, cfg.seed(), epochs + 1));
+                }
+                model.setBlock(Models.defaults().create(arch,
                         ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
+                PyTorchReference ref = reference;
+                PyTorchReference.Setup setup = ref == null ? null : new PyTorchReference.Setup(
+                        PyTorchReference.BLOCKS_PER_STAGE.get(arch), channels, imageSize, classes, bs, threads, 3,
+                        batches, formats.stream().map(MemoryFormat::configName).toList());
                 TrainingProgress probe = new TrainingProgress() {
                     @Override
                     public void passFinished(EpochMetrics m) {
                         if (!m.split().equals("train")) return;
-                        if (m.epoch() > 0) {
-                            ours.add(data.trainSize() / m.seconds());
+                        boolean timed = m.epoch() > 0; // round 0 warms our loops up
+                        if (timed) {
+                            ours.get(formats.get(0)).add(data.trainSize() / m.seconds());
                             rssMb.add(residentMb());
                             heapMb.add((Runtime.getRuntime().totalMemory()) >> 20);
                             liveArrays.add(liveNdArrays());
                         }
-                        // A bare epoch right after each of ours, so drift on a shared machine hits both alike.
-                        if (noBare) return;
-                        double b = bareTrainImagesPerSecond(data, cfg.model().arch(), devices[0], bs, 0, batches);
-                        if (m.epoch() > 0) bare.add(b);
+                        others.forEach(LockstepLoop::round);
+                        if (!noBare) {
+                            double b = bareTrainImagesPerSecond(data, arch, devices[0], bs, 0, batches);
+                            if (timed) bare.add(b);
+                        }
+                        if (timed && ref != null && torchFailed[0] == null) { // each run warms itself up
+                            try {
+                                PyTorchReference.Measurement t = ref.measure(setup);
+                                lastTorch[0] = t;
+                                t.imagesPerSecond().forEach((f, v) -> torch.get(f).add(v));
+                            } catch (PyTorchReference.Unavailable e) {
+                                torchFailed[0] = "failed in round " + m.epoch() + ": " + e.getMessage();
+                            }
+                        }
                     }
                 };
                 TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", epochs + 1,
-                        bs, 0, () -> new TorchSgd(0.05, 0.9, 5e-4, false, id -> true), LrSchedule.constant(0.05))),
-                        TrainingHooks.NONE, null, "bench", cfg.seed(), m -> {}, probe);
+                        bs, 0, TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE, null, "bench",
+                        cfg.seed(), m -> {}, probe, formats.get(0));
                 loop.initialize();
+                oursParams = trainableParameters(model.getBlock());
                 loop.run(null);
+            } finally {
+                others.forEach(LockstepLoop::close);
             }
+            others.forEach(other -> ours.put(other.format, other.imagesPerSecond));
         }
-        double oursMed = median(ours);
-        double bareMed = bare.isEmpty() ? Double.NaN : median(bare);
-        r.put("model", cfg.model().arch());
+        Double loadAfter = BenchCommand.loadAverage();
+        if (reference != null && torchFailed[0] != null) referenceMissing = torchFailed[0];
+        boolean torchMeasured = reference != null && referenceMissing == null;
+
+        Map<String, List<Double>> oursByName = new LinkedHashMap<>();
+        Map<String, Double> oursMedians = new LinkedHashMap<>();
+        ours.forEach((f, v) -> {
+            oursByName.put(f.configName(), v);
+            oursMedians.put(f.configName(), median(v));
+        });
+        Double vsBare = bare.isEmpty() || !ours.containsKey(MemoryFormat.NCHW) ? null
+                : oursMedians.get("nchw") / median(bare);
+        String oursBest = best(oursMedians);
+        r.put("model", arch);
         r.put("batch_size", bs);
+        r.put("threads", threads);
         r.put("train_images_per_epoch", samples);
-        r.put("ours_images_per_s", ours);
+        r.put("memory_formats", List.copyOf(oursByName.keySet()));
+        r.put("timed", timedDescription(cfg.data().name(), samples, bs));
+        r.put("ours_images_per_s", oursByName);
+        r.put("ours_median_images_per_s", oursMedians);
+        r.put("ours_trainable_params", oursParams);
         r.put("bare_djl_images_per_s", bare);
-        r.put("ratio_median", oursMed / bareMed);
-        r.put("goal_ratio", 0.97);
+        r.put("ratio_median", vsBare); // ours in NCHW / bare DJL (NCHW); null when either was not timed
+        r.put("goal_ratio", GOAL_VS_BARE);
+        Map<String, Object> ref = new LinkedHashMap<>();
+        Double vsTorch = null;
+        String torchBest = null;
+        ref.put("available", torchMeasured);
+        if (torchMeasured) {
+            Map<String, Double> torchMedians = new LinkedHashMap<>();
+            torch.forEach((f, v) -> torchMedians.put(f, median(v)));
+            torchBest = best(torchMedians);
+            vsTorch = oursMedians.get(oursBest) / torchMedians.get(torchBest);
+            ref.put("python", reference.python());
+            ref.put("torch_version", lastTorch[0].torchVersion());
+            ref.put("threads", lastTorch[0].threads());
+            ref.put("trainable_params", lastTorch[0].params());
+            ref.put("same_trainable_params", lastTorch[0].params() == oursParams);
+            ref.put("images_per_s", torch);
+            ref.put("median_images_per_s", torchMedians);
+            ref.put("best_format", torchBest);
+        } else {
+            ref.put("reason", referenceMissing);
+        }
+        ref.put("openmp_env", openMpEnvironment());
+        r.put("pytorch_reference", ref);
+        r.put("ours_best_format", oursBest);
+        r.put("ratio_ours_best_to_pytorch_best", vsTorch);
+        r.put("goal_ratio_pytorch", GOAL_VS_PYTORCH);
         r.put("resident_mb_per_epoch", rssMb);
         r.put("jvm_heap_committed_mb_per_epoch", heapMb);
         r.put("live_ndarrays_per_epoch", liveArrays);
         r.put("live_ndarrays_growth", liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0));
         long growth = rssMb.get(rssMb.size() - 1) - rssMb.get(0);
         r.put("resident_growth_mb_first_to_last", growth);
+
         PrintWriter out = ctx.out();
-        out.printf(Locale.ROOT, "%-6s %14s %16s %8s %13s %12s %10s%n", "epoch", "ours img/s", "bare DJL img/s",
-                "ratio", "live NDArrays", "resident MB", "heap MB");
-        for (int i = 0; i < ours.size(); i++) {
-            double b = bare.isEmpty() ? Double.NaN : bare.get(i);
-            out.printf(Locale.ROOT, "%-6d %14.1f %16.1f %8.3f %13d %12d %10d%n", i + 1, ours.get(i), b,
-                    ours.get(i) / b, liveArrays.get(i), rssMb.get(i), heapMb.get(i));
+        List<String> heads = new ArrayList<>(List.of("epoch"));
+        List<List<Double>> columns = new ArrayList<>();
+        oursByName.forEach((f, v) -> {
+            heads.add("ours " + f);
+            columns.add(v);
+        });
+        if (!noBare) {
+            heads.add("bare DJL");
+            columns.add(bare);
         }
-        out.printf(Locale.ROOT, "median ratio ours / bare DJL: %.3f (goal >= 0.97: %s)%n", oursMed / bareMed,
-                oursMed / bareMed >= 0.97 ? "met" : "NOT met");
+        if (torchMeasured) {
+            torch.forEach((f, v) -> {
+                heads.add("PyTorch " + f);
+                columns.add(v);
+            });
+        }
+        heads.addAll(List.of("live NDArrays", "resident MB", "heap MB"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s", heads.get(0)));
+        for (String h : heads.subList(1, heads.size())) header.append(String.format(Locale.ROOT, " %13s", h));
+        out.println("images/s per epoch (bare DJL runs NCHW)");
+        out.println(header);
+        for (int i = 0; i < liveArrays.size(); i++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6d", i + 1));
+            for (List<Double> c : columns) row.append(String.format(Locale.ROOT, " %13.1f", c.get(i)));
+            row.append(String.format(Locale.ROOT, " %13d %13d %13d", liveArrays.get(i), rssMb.get(i), heapMb.get(i)));
+            out.println(row);
+        }
+        StringBuilder med = new StringBuilder(String.format(Locale.ROOT, "%-6s", "median"));
+        for (List<Double> c : columns) med.append(String.format(Locale.ROOT, " %13.1f", median(c)));
+        out.println(med);
+        out.println("timed: " + timedDescription(cfg.data().name(), samples, bs));
+        if (vsBare != null) {
+            out.printf(Locale.ROOT, "median ratio ours nchw / bare DJL: %.3f (goal >= %.2f: %s)%n", vsBare,
+                    GOAL_VS_BARE, vsBare >= GOAL_VS_BARE ? "met" : "NOT met");
+        }
+        if (torchMeasured) {
+            PyTorchReference.Measurement t = lastTorch[0];
+            out.printf(Locale.ROOT, "PyTorch reference: torch %s (%s), %d threads (ours %d), %,d trainable "
+                    + "parameters (ours %,d%s)%n", t.torchVersion(), reference.python(), t.threads(), threads,
+                    t.params(), oursParams, t.params() == oursParams ? ": same model" : ": NOT the same model");
+            out.printf(Locale.ROOT, "median ratio ours best (%s) / PyTorch best (%s): %.3f (goal >= %.1f: %s)%n",
+                    oursBest, torchBest, vsTorch, GOAL_VS_PYTORCH, vsTorch >= GOAL_VS_PYTORCH ? "met" : "NOT met");
+        } else {
+            out.println("PyTorch reference: not available (" + PyTorchReference.INSTALL_HINT + ")");
+            out.println("  why: " + referenceMissing);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (loadBefore != null && loadAfter != null && Math.max(loadBefore, loadAfter) > cores) {
+            out.printf(Locale.ROOT, "busy machine: load average %.1f before, %.1f after, on %d cores: the numbers "
+                    + "are unreliable, PyTorch's OpenMP threads most (README, Benchmarks)%n", loadBefore, loadAfter,
+                    cores);
+        }
         int liveGrowth = liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0);
         out.printf(Locale.ROOT, "live NDArrays (native buffers held), epoch 1 -> %d: %+d (goal 0: %s)%n",
                 liveArrays.size(), liveGrowth, liveGrowth == 0 ? "met" : "NOT met");
@@ -143,6 +290,142 @@ final class TrainBenchmark {
                 : " (includes JVM heap pages touched for the first time; for native memory alone run with "
                         + "SPARSELAB_JAVA_OPTS=\"-Xms2g -Xmx2g -XX:+AlwaysPreTouch\")");
         return new BenchResult("train", r);
+    }
+
+    /** What the images/s columns time, in one line (also in the JSON). */
+    private static String timedDescription(String data, int samples, int bs) {
+        return "ours and bare DJL = one training pass over " + samples + " " + data + " images (batch " + bs
+                + "), data loading (prefetched) and per-batch loss/accuracy included; PyTorch = as many steps on "
+                + "one random in-memory batch, no loading, loss read each step";
+    }
+
+    /**
+     * The OpenMP settings of this process's environment, which the reference inherits as the engine read them: both
+     * sides' libtorch use GNU OpenMP, whose waiting policy decides much on a loaded machine.
+     */
+    private static Map<String, String> openMpEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String k : List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_PROC_BIND")) {
+            if (System.getenv(k) != null) env.put(k, System.getenv(k));
+        }
+        return env;
+    }
+
+    /** The formats of {@code --param memory_format}: a comma-separated list of distinct known names. */
+    static List<MemoryFormat> memoryFormats(String value) {
+        List<MemoryFormat> out = new ArrayList<>();
+        for (String name : value.split(",")) {
+            MemoryFormat f = MemoryFormat.named(name.trim());
+            if (f == null || out.contains(f)) {
+                throw new ConfigException("--param memory_format", "expected distinct names from nchw, "
+                        + "channels_last, comma-separated, found '" + value + "'");
+            }
+            out.add(f.requireSupported("--param memory_format"));
+        }
+        return out;
+    }
+
+    /** The key of the largest value. */
+    private static String best(Map<String, Double> medians) {
+        return medians.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private static TorchSgd sgd() {
+        return new TorchSgd(0.05, 0.9, 5e-4, false, id -> true);
+    }
+
+    /** Parameters the optimizer trains (BatchNorm's running statistics are parameters in DJL, not in PyTorch). */
+    static long trainableParameters(Block block) {
+        long n = 0;
+        for (Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) n += p.getArray().size();
+        }
+        return n;
+    }
+
+    /** Intra-op threads of this process's PyTorch engine: the reference loop gets as many. */
+    static int engineThreads() {
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
+    /**
+     * Our trainer in one more memory format, on its own thread and in lockstep with the first format's loop: its own
+     * model and one phase of as many epochs, each started by {@link #round} and waited for, so no two loops ever
+     * compute at once, and each format keeps one DJL Trainer for the whole benchmark, as the first does.
+     */
+    private static final class LockstepLoop implements AutoCloseable {
+        final MemoryFormat format;
+        final List<Double> imagesPerSecond = new ArrayList<>(); // rounds 1, 2, …: round 0 is the warm-up
+        private final Semaphore go = new Semaphore(0);
+        private final Semaphore done = new Semaphore(0);
+        private final Thread thread;
+        private volatile boolean closing;
+        private volatile Throwable failure;
+
+        /** Thrown on the loop's thread to end it when the benchmark closes it. */
+        private static final class Closed extends RuntimeException {}
+
+        LockstepLoop(MemoryFormat format, String arch, DataModule data, Device[] devices, int bs, long seed,
+                int rounds) {
+            this.format = format;
+            TrainingProgress probe = new TrainingProgress() {
+                @Override
+                public void passFinished(EpochMetrics m) {
+                    if (!m.split().equals("train")) return;
+                    if (m.epoch() > 0) imagesPerSecond.add(data.trainSize() / m.seconds());
+                    done.release();
+                    awaitGo(); // the evaluation pass waits for the next round too
+                }
+            };
+            thread = new Thread(() -> {
+                try {
+                    awaitGo();
+                    try (Model model = Model.newInstance("bench-" + format.configName(), devices[0])) {
+                        model.setBlock(Models.defaults().create(arch,
+                                ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
+                        TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench",
+                                rounds, bs, 0, TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE,
+                                null, "bench", seed, m -> {}, probe, format);
+                        loop.initialize();
+                        loop.run(null);
+                    }
+                } catch (Closed e) {
+                    // the benchmark is over
+                } catch (Throwable e) {
+                    failure = e;
+                } finally {
+                    done.release();
+                }
+            }, "bench-train-" + format.configName());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void awaitGo() {
+            go.acquireUninterruptibly();
+            if (closing) throw new Closed();
+        }
+
+        /** Trains this loop's next epoch (the first call: builds and initialises the model, too) and waits. */
+        void round() {
+            go.release();
+            done.acquireUninterruptibly();
+            if (failure != null) {
+                throw new IllegalStateException("our trainer in " + format.configName() + " failed: " + failure,
+                        failure);
+            }
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            go.release();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -119,6 +119,7 @@ public final class RunPipeline {
 
     private void validateModel(ExperimentConfig cfg, boolean planning) {
         models.check(ModelRegistry.KEY, cfg.model().arch());
+        cfg.train().memoryFormat().requireSupported("train.memory_format");
         List<String> phaseNames = cfg.train().resolve(cfg.data().batchSize()).stream().map(ResolvedPhase::name).toList();
         for (String needed : cfg.method().requiredPhases()) {
             if (!phaseNames.contains(needed)) {
@@ -215,7 +216,7 @@ public final class RunPipeline {
                                 rec.appendScalars(epoch, phase, values);
                                 tracking.scalars(epoch, values);
                             }
-                        }, progress);
+                        }, progress, cfg.train().memoryFormat());
                 loop.initialize();
                 Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
                 Map<String, Integer> phaseEpochs = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.sparselab.config.ConfigException;
 
 /**
  * How a 4-D activation is laid out in memory: {@code NCHW} (PyTorch's default, contiguous) or {@code CHANNELS_LAST}
@@ -40,6 +41,18 @@ public enum MemoryFormat {
     /** Whether this engine runs convolutions in this format (channels-last: PyTorch only; NCHW: always). */
     public boolean supported() {
         return this == NCHW || Engine.getInstance().getEngineName().equals("PyTorch");
+    }
+
+    /**
+     * Refuses this format where the engine cannot run it: a {@link ConfigException} on {@code key} naming the engine
+     * and the way out. NCHW never touches the engine.
+     */
+    public MemoryFormat requireSupported(String key) {
+        if (!supported()) {
+            throw new ConfigException(key, configName + " needs DJL's PyTorch engine, this process runs "
+                    + Engine.getInstance().getEngineName() + "; use " + NCHW.configName);
+        }
+        return this;
     }
 
     /**

@@ -8,6 +8,7 @@ import org.sparselab.config.Check;
 import org.sparselab.config.ConfigException;
 import org.sparselab.config.Default;
 import org.sparselab.config.Doc;
+import org.sparselab.nn.MemoryFormat;
 import org.sparselab.train.schedule.LrScheduleConfig;
 import org.sparselab.train.optim.OptimizerConfig;
 
@@ -24,6 +25,11 @@ public record TrainConfig(
         @Default("{name: cosine}") LrScheduleConfig lrSchedule,
         @Doc("Label smoothing ε of the cross-entropy loss, in [0, 1).") @Default("0.0") double labelSmoothing,
         @Doc("Training batch size; unset means data.batch_size.") @Default("null") Integer batchSize,
+        @Doc("Memory layout of every input batch, training and evaluation: nchw (PyTorch's default) or "
+                + "channels_last (NHWC in memory: PyTorch's CPU convs then run, and BN, ReLU and adds stay, in NHWC "
+                + "through the whole network; parameters keep their layout). Same results up to float rounding; "
+                + "PyTorch engine only. `./sparselab bench train` times both.")
+        @Default("nchw") MemoryFormat memoryFormat,
         @Doc("Phases run in order; empty means one phase named 'train' with the keys above.")
         @Default("[]") List<PhaseConfig> phases) {
 
@@ -31,6 +37,7 @@ public record TrainConfig(
         Check.positive("epochs", epochs); // a phase of 0 epochs has no schedule; drop the phase instead
         Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
         if (batchSize != null) Check.positive("batch_size", batchSize);
+        if (memoryFormat == null) memoryFormat = MemoryFormat.NCHW;
         phases = phases == null ? List.of() : List.copyOf(phases);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < phases.size(); i++) {

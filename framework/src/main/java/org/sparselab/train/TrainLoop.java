@@ -29,6 +29,7 @@ import org.sparselab.data.BatchStream;
 import org.sparselab.data.DataModule;
 import org.sparselab.data.HostBatch;
 import org.sparselab.nn.Constants;
+import org.sparselab.nn.MemoryFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>The loop drives DJL's {@link Trainer} (so multi-GPU data parallelism comes from DJL's parameter server) but owns
  * the step: forward, loss + extra losses, backward, {@code afterBackward}, optimizer step, {@code afterStep}. Every
  * batch runs inside its own NDManager scope, so native memory does not grow from batch to batch.
+ *
+ * <p>Input batches, training and evaluation alike, enter the network in the loop's {@link MemoryFormat}
+ * ({@code train.memory_format}); with channels-last, PyTorch's convs and the per-channel layers between them keep
+ * NHWC from the first conv to the pooling, while parameters stay NCHW (its convs accept both).
  */
 public final class TrainLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainLoop.class);
@@ -61,10 +66,24 @@ public final class TrainLoop {
     private final long seed;
     private final MetricsSink sink;
     private final TrainingProgress progress;
+    private final MemoryFormat inputFormat;
 
+    /** A loop whose input batches stay NCHW. */
     public TrainLoop(Model model, Device[] devices, DataModule data, List<Phase> phases, TrainingHooks hooks,
             Path checkpointFile, String configSha256, long seed, MetricsSink sink,
             TrainingProgress progress) {
+        this(model, devices, data, phases, hooks, checkpointFile, configSha256, seed, sink, progress,
+                MemoryFormat.NCHW);
+    }
+
+    /**
+     * @param inputFormat the layout every input batch is given before the forward pass ({@code train.memory_format});
+     *     one the engine cannot run is a {@link org.sparselab.config.ConfigException}
+     */
+    public TrainLoop(Model model, Device[] devices, DataModule data, List<Phase> phases, TrainingHooks hooks,
+            Path checkpointFile, String configSha256, long seed, MetricsSink sink,
+            TrainingProgress progress, MemoryFormat inputFormat) {
+        this.inputFormat = inputFormat.requireSupported("train.memory_format");
         this.model = model;
         this.devices = devices;
         this.data = data;
@@ -312,7 +331,10 @@ public final class TrainLoop {
         }
     }
 
-    /** Copies a host batch to the devices, split evenly for data parallelism; each part = (images, int64 labels). */
+    /**
+     * Copies a host batch to the devices, split evenly for data parallelism; each part = (images in the loop's memory
+     * format, int64 labels), all owned by {@code scope}.
+     */
     private NDList[] split(NDManager scope, HostBatch b) {
         int n = b.size();
         int parts = Math.min(devices.length, n);
@@ -328,7 +350,7 @@ public final class TrainLoop {
             long[] labels = new long[to - from];
             for (int j = from; j < to; j++) labels[j - from] = b.labels()[j];
             NDArray y = dev.create(labels);
-            out[i] = new NDList(x.toDevice(devices[i], false), y.toDevice(devices[i], false));
+            out[i] = new NDList(inputFormat.apply(x.toDevice(devices[i], false)), y.toDevice(devices[i], false));
         }
         return out;
     }

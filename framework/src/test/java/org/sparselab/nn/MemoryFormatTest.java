@@ -3,6 +3,7 @@ package org.sparselab.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparselab.nn.TorchLayout.contiguous;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,8 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,17 +18,6 @@ import org.junit.jupiter.api.Test;
  * per-channel layers between convs keep it (so one conversion at a network's entry suffices).
  */
 class MemoryFormatTest {
-    /** PyTorch's {@code is_contiguous()} (default format), which DJL does not expose: false for channels-last. */
-    static boolean contiguous(NDArray a) throws ReflectiveOperationException {
-        Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-        Field instance = lib.getDeclaredField("LIB");
-        instance.setAccessible(true);
-        Method isContiguous = lib.getDeclaredMethod("torchIsContiguous", long.class);
-        isContiguous.setAccessible(true);
-        long handle = (Long) ((ai.djl.pytorch.engine.PtNDArray) a).getHandle();
-        return (Boolean) isContiguous.invoke(instance.get(null), handle);
-    }
-
     @Test
     void channelsLastKeepsValuesAndTheEngineRunsConvAndBatchNormInIt() throws Exception {
         assertTrue(MemoryFormat.CHANNELS_LAST.supported(), "PyTorch engine");
