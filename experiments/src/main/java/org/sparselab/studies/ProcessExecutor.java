@@ -32,6 +32,7 @@ public final class ProcessExecutor implements PointExecutor {
     private final Path workDir;
     private final int threads;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping; // set by stopAll: a child started after it is stopped at once
 
     /**
      * @param launcher the command that starts the program ({@code java … -jar x.jar}); see {@link #launcherOf}
@@ -113,6 +114,9 @@ public final class ProcessExecutor implements PointExecutor {
         Process p = pb.start();
         OutputStream lifeline = p.getOutputStream(); // held (not garbage-collected, so not closed) while it runs
         live.add(p);
+        // A worker thread that got past the sweep's own check just as the sweep was being stopped: stop its child
+        // as stopAll would have (checkpoint, KILLED, resumable), instead of letting it train on.
+        if (stopping) p.destroy();
         try {
             return p.waitFor();
         } catch (InterruptedException e) {
@@ -124,9 +128,13 @@ public final class ProcessExecutor implements PointExecutor {
         }
     }
 
-    /** SIGTERM to every child (each marks its run KILLED in its shutdown hook), then waits up to 30 s. */
+    /**
+     * SIGTERM to every child (each marks its run KILLED in its shutdown hook), then waits up to 30 s; a child started
+     * after this call gets SIGTERM at once.
+     */
     @Override
     public void stopAll() {
+        stopping = true;
         for (Process p : live) p.destroy();
         for (Process p : live) {
             try {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.sparselab.config.YamlWriter;
@@ -109,7 +110,9 @@ public final class SweepRunner {
             t.setDaemon(true);
             return t;
         });
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread hook = new Thread(() -> {
+            stopping.set(true); // queued points are not started (pool.shutdown() would still run them)
             executor.stopAll(); // children mark their runs KILLED; the workers record that in the manifest
             pool.shutdown();
             try {
@@ -125,6 +128,7 @@ public final class SweepRunner {
             List<Future<?>> futures = new ArrayList<>();
             for (SweepPlan.Child c : todo) {
                 futures.add(pool.submit(() -> {
+                    if (stopping.get()) return null;
                     runPoint(p, manifest, c, executor);
                     report(manifest.data().points().get(c.index()), done.incrementAndGet(), todo.size());
                     return null;
