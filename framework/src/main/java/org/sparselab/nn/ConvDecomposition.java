@@ -92,8 +92,9 @@ public final class ConvDecomposition {
     private static Plan tryPlan(ConvSpec spec, float[] mask) {
         Geometry g = new Geometry(spec, mask);
         // Every kept filter–channel pair with all k×k taps (groupwise, depthwise, pointwise, standard): one conv over
-        // the whole kernel does it in one call where the parity classes would take four.
-        if (g.k > 1 && tapUniform(g)) {
+        // the whole kernel does it in one call where the parity classes would take four. The whole-kernel draft is
+        // MASKED whenever a pair has only some of its taps, so a non-masked one is exactly that case.
+        if (g.k > 1) {
             Draft whole = draft(g, 0, 0, 1);
             if (whole != null && whole.kind != PartKind.MASKED) {
                 Plan plan = assemble(g, List.of(whole));
@@ -110,19 +111,6 @@ public final class ConvDecomposition {
         }
         if (drafts.isEmpty()) return null; // an all-zero mask: nothing to decompose
         return assemble(g, drafts);
-    }
-
-    /** Whether each filter–channel pair has all k×k taps or none. */
-    private static boolean tapUniform(Geometry g) {
-        int size = g.k * g.k;
-        for (int f = 0; f < g.n; f++) {
-            for (int ch = 0; ch < g.c; ch++) {
-                int count = 0;
-                for (int i = 0; i < g.k; i++) for (int j = 0; j < g.k; j++) if (g.at(f, ch, i, j)) count++;
-                if (count != 0 && count != size) return false;
-            }
-        }
-        return true;
     }
 
     /** The plan from its parts' drafts: the shared filter order, each part's range, its weights; null if none fits. */

@@ -78,11 +78,9 @@ public record CompareClaim(
             Stats.Interval ci = d.interval(Verdict.CONFIDENCE);
             Verdict.Result r = direction.equals(AT_LEAST) ? Verdict.Part.atLeast(ci, -margin)
                     : Verdict.Part.atMost(ci, margin);
-            parts.add(new Verdict.Part(r, metric == null
-                    ? Verdict.describe(d, sa, sb) + " (" + Format.describe(ga, sa) + " vs " + Format.describe(gb, sb)
-                            + ")"
-                    : Verdict.describe(d, sa, sb, "") + " (" + Format.describeValue(ga, sa) + " vs "
-                            + Format.describeValue(gb, sb) + ")"));
+            String unit = metric == null ? " %" : ""; // a metric (e.g. cycles) is stated in its own units
+            parts.add(new Verdict.Part(r, Verdict.describe(d, sa, sb, metric == null ? " pt" : "") + " ("
+                    + Format.describe(ga, sa, unit) + " vs " + Format.describe(gb, sb, unit) + ")"));
         }
         String need = direction.equals(AT_LEAST) ? "Δ ≥ " + Format.signed(0.0 - margin, 1)
                 : "Δ ≤ " + Format.signed(margin, 1);

@@ -18,8 +18,13 @@ final class Format {
 
     /** {@code 85.10 ± 0.30 %} (the ± part only with two or more runs). */
     static String pct(Stats s) {
+        return value(s, " %");
+    }
+
+    /** {@code 85.10 ± 0.30} followed by {@code unit} (the ± part only with two or more runs). */
+    static String value(Stats s, String unit) {
         if (!s.present()) return MISSING;
-        return number(s.mean(), 2) + (Double.isFinite(s.std()) ? " ± " + number(s.std(), 2) : "") + " %";
+        return number(s.mean(), 2) + (Double.isFinite(s.std()) ? " ± " + number(s.std(), 2) : "") + unit;
     }
 
     /** {@code -0.43 ± 0.21} (the ± part only when the standard error is known). */
@@ -35,13 +40,11 @@ final class Format {
 
     /** {@code strucspars @ 0.5, resnet20, cifar10: 85.10 ± 0.30 %, n = 3}. */
     static String describe(RunGroups.Group g, Stats s) {
-        return g.label() + ": " + pct(s) + ", n = " + s.n();
+        return describe(g, s, " %");
     }
 
-    /** {@code cci, resnet20: 479808.00 ± 0.00, n = 3}: a metric that is not a percentage. */
-    static String describeValue(RunGroups.Group g, Stats s) {
-        if (!s.present()) return g.label() + ": " + MISSING;
-        return g.label() + ": " + number(s.mean(), 2) + (Double.isFinite(s.std()) ? " ± " + number(s.std(), 2) : "")
-                + ", n = " + s.n();
+    /** As {@link #describe(RunGroups.Group, Stats)} in {@code unit} ("" for a count such as cycles). */
+    static String describe(RunGroups.Group g, Stats s, String unit) {
+        return g.label() + ": " + value(s, unit) + ", n = " + s.n();
     }
 }

@@ -367,18 +367,23 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         boolean gather = cfg.inferencePath().equals("gather") && !"sd_c".equals(staticForm);
         // One engine call per step of the index costs more than reading the logits back on the CPU (bench
         // dynshuffle, per-point table); on a GPU the read-back is a synchronisation, so auto keeps it there.
-        boolean onDevice = cfg.hardIndex().equals("device") || cfg.hardIndex().equals("auto") && x.getDevice().isGpu();
+        boolean onDevice = cfg.hardIndex().equals("device")
+                || cfg.hardIndex().equals("auto") && x.getDevice().isGpu();
         if (!onDevice) return hardForwardHost(ps, x, z, gather);
         int n = (int) x.getShape().get(0);
         NDArray[] f = hardFactors(z, n);
-        if (gather) {
-            NDArray y = ChannelGather.rows(x, gatherIndex(f[0], f[1], n));
-            if (staticForm == null) return y; // x's shape: no reshape
-            return y.reshape(n, layout.channels(), -1).add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
-        }
+        if (gather) return gathered(ps, x, gatherIndex(f[0], f[1], n));
         NDArray a = f[0].oneHot(layout.n1(), x.getDataType());
         NDArray b = f[1].oneHot(layout.n2(), x.getDataType());
         return combine(ps, x, a, b, false);
+    }
+
+    /** x's channels gathered by the row {@code index} (0 MACs), plus the static part of a static-dynamic layer. */
+    private NDArray gathered(ParameterStore ps, NDArray x, NDArray index) {
+        NDArray y = ChannelGather.rows(x, index);
+        if (staticForm == null) return y; // x's shape: no reshape
+        return y.reshape(x.getShape().get(0), layout.channels(), -1)
+                .add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
     }
 
     /**
@@ -444,17 +449,14 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         return sources.add(base).reshape(-1);
     }
 
-    /** The host path ({@code hard_index: host}, or auto on the CPU): logits read back, permutations and the index built in Java. */
+    /** The host path ({@code hard_index: host}, or auto on the CPU): logits read back, index built in Java. */
     private NDArray hardForwardHost(ParameterStore ps, NDArray x, NDArray z, boolean gather) {
         int n = (int) x.getShape().get(0);
         int[][][][] perms = permutations(z.toFloatArray(), n);
         NDManager m = x.getManager();
         if (gather) {
             long[] rows = FactoredPermutation.gatherRows(perms[0], perms[1], layout);
-            NDArray index = m.create(rows).toDevice(x.getDevice(), false);
-            NDArray y = ChannelGather.rows(x, index);
-            if (staticForm == null) return y; // x's shape: no reshape
-            return y.reshape(n, layout.channels(), -1).add(FactoredPermutation.crossShuffle(staticPart(ps, x, false), layout.groups()));
+            return gathered(ps, x, m.create(rows).toDevice(x.getDevice(), false));
         }
         NDArray a = oneHot(m, perms[0], layout.n1()).toDevice(x.getDevice(), false);
         NDArray b = oneHot(m, perms[1], layout.n2()).toDevice(x.getDevice(), false);
