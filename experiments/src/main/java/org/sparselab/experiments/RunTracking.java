@@ -54,6 +54,7 @@ final class RunTracking implements AutoCloseable {
         tags.put("sparselab.djl.version", prov.djlVersion());
         tags.put("sparselab.pytorch.version", prov.pytorchVersion());
         tags.put("sparselab.git.dirty", Boolean.toString(prov.gitDirty()));
+        if (prov.gitDirty()) tags.put("sparselab.git.dirty_paths", String.join(", ", prov.gitDirtyPaths()));
         tags.put("sparselab.os.name", prov.osName());
         tags.put("sparselab.dataset.name", dataName);
         tags.put("sparselab.dataset.digest", dataDigest);

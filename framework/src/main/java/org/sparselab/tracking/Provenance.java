@@ -1,6 +1,7 @@
 package org.sparselab.tracking;
 
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,24 +12,46 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a run came from: code version (git commit, dirty flag, branch, remote), runtime versions (Java, DJL,
- * PyTorch), OS and architecture. Everything a reader needs to rerun it or to explain a difference.
+ * Where a run came from: code version (git commit, dirty flag and the changed paths, branch, remote), runtime
+ * versions (Java, DJL, PyTorch), OS and architecture. Everything a reader needs to rerun it or to explain a
+ * difference.
+ *
+ * <p>"Dirty" means a tracked file that can change what a run computes differs from the commit. The tree's output
+ * folders ({@link #OUTPUT_DIRS}) do not count: a sweep rewrites its own committed records there when it starts,
+ * and a run's outputs are not its code.
  */
-public record Provenance(String gitCommit, boolean gitDirty, String gitBranch, String gitRemote, String javaVersion,
-        String djlVersion, String pytorchVersion, String osName, String osArch, String user) {
+public record Provenance(String gitCommit, boolean gitDirty,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> gitDirtyPaths, String gitBranch,
+        String gitRemote, String javaVersion, String djlVersion, String pytorchVersion, String osName, String osArch,
+        String user) {
+
+    /** Top-level folders that hold outputs (run records, reports, bench JSON; the default MLflow file store). */
+    public static final List<String> OUTPUT_DIRS = List.of("results", "mlruns");
+
+    /** At most this many changed paths are recorded; the count says how many there were. */
+    static final int MAX_PATHS = 20;
+
+    /** {@code gitDirtyPaths} is null for records written before the paths were kept. */
+    public Provenance {
+        gitDirtyPaths = gitDirtyPaths == null ? null : List.copyOf(gitDirtyPaths);
+    }
 
     public static Provenance collect(Path projectDir) {
-        String commit = git(projectDir, "rev-parse", "HEAD");
-        String status = git(projectDir, "status", "--porcelain", "--untracked-files=no");
+        String commit = trimmed(git(projectDir, "rev-parse", "HEAD"));
+        List<String> statusCmd = new java.util.ArrayList<>(
+                List.of("status", "--porcelain", "--untracked-files=no", "--", ":/"));
+        OUTPUT_DIRS.forEach(d -> statusCmd.add(":(top,exclude)" + d));
+        String status = git(projectDir, statusCmd.toArray(String[]::new));
+        List<String> changed = dirtyPaths(status);
         String engineVersion;
         try {
             engineVersion = Engine.getInstance().getVersion();
         } catch (RuntimeException e) {
             engineVersion = "unavailable";
         }
-        return new Provenance(commit == null ? "unknown" : commit, status != null && !status.isBlank(),
-                orUnknown(git(projectDir, "rev-parse", "--abbrev-ref", "HEAD")),
-                orUnknown(git(projectDir, "config", "--get", "remote.origin.url")),
+        return new Provenance(commit == null ? "unknown" : commit, !changed.isEmpty(), changed,
+                orUnknown(trimmed(git(projectDir, "rev-parse", "--abbrev-ref", "HEAD"))),
+                orUnknown(trimmed(git(projectDir, "config", "--get", "remote.origin.url"))),
                 System.getProperty("java.version"), Engine.getDjlVersion(), engineVersion,
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("user.name"));
     }
@@ -37,6 +60,7 @@ public record Provenance(String gitCommit, boolean gitDirty, String gitBranch, S
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("git_commit", gitCommit);
         m.put("git_dirty", gitDirty);
+        if (gitDirtyPaths != null) m.put("git_dirty_paths", gitDirtyPaths);
         m.put("git_branch", gitBranch);
         m.put("git_remote", gitRemote);
         m.put("java_version", javaVersion);
@@ -48,11 +72,25 @@ public record Provenance(String gitCommit, boolean gitDirty, String gitBranch, S
         return m;
     }
 
+    /** Paths of {@code git status --porcelain} output (v1: two status letters, a space, the path), capped. */
+    static List<String> dirtyPaths(String porcelain) {
+        if (porcelain == null || porcelain.isBlank()) return List.of();
+        List<String> lines = porcelain.lines().filter(l -> l.length() > 3).map(l -> l.substring(3)).toList();
+        if (lines.size() <= MAX_PATHS) return lines;
+        List<String> capped = new java.util.ArrayList<>(lines.subList(0, MAX_PATHS));
+        capped.add("… and " + (lines.size() - MAX_PATHS) + " more");
+        return capped;
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.trim();
+    }
+
     private static String orUnknown(String s) {
         return s == null || s.isBlank() ? "unknown" : s;
     }
 
-    /** Output of a git command, trimmed; null when git or the repository is missing. */
+    /** Output of a git command, untrimmed (porcelain lines start with a space); null when git or the repository is missing. */
     private static String git(Path dir, String... args) {
         try {
             List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
@@ -64,7 +102,7 @@ public record Provenance(String gitCommit, boolean gitDirty, String gitBranch, S
                 out = in.readAllBytes();
             }
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-            return new String(out, StandardCharsets.UTF_8).trim();
+            return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
