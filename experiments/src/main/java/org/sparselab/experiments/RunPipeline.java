@@ -177,8 +177,11 @@ public final class RunPipeline {
             listener.started(rec.dir());
             if (ckpt.midEpoch() == null) LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
             else LOG.info("resuming {} in epoch {} after step {}", runDir, ckpt.epoch(), ckpt.step());
-            // A checkpoint written before tracking.* left the config hash carries the hash of the whole YAML.
-            String sha = ckpt.configSha256().equals(ConfigWriter.sha256(cfg)) ? ckpt.configSha256() : loaded.sha256();
+            // A checkpoint written by older code carries an older identity: the hash of the whole YAML (before
+            // tracking.* left it) or of the YAML without tracking.* (before keys at their defaults left it).
+            boolean older = ckpt.configSha256().equals(ConfigWriter.sha256(cfg))
+                    || ckpt.configSha256().equals(ConfigWriter.legacyIdentitySha256(loaded.yaml(), cfg.getClass()));
+            String sha = older ? ckpt.configSha256() : loaded.sha256();
             return execute(cfg, sha, data, rec, ckpt, progress);
         }
     }

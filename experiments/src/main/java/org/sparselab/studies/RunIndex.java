@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.sparselab.config.ConfigLoader;
 import org.sparselab.config.ConfigWriter;
 import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.experiments.Schema;
 import org.sparselab.tracking.ProcessInfo;
 import org.sparselab.tracking.RunLock;
 import org.sparselab.tracking.RunRecorder;
@@ -96,15 +98,17 @@ public final class RunIndex {
     }
 
     /**
-     * The run's config identity ({@link ConfigWriter#identitySha256}), from its stored resolved config; for a record
-     * without one, the summary's hash. Records written before tracking.* left the hash carry the hash of the whole
-     * YAML in their summary; computing it from config.yaml lets a sweep re-run with another MLflow parent find them.
+     * The run's config identity ({@link ConfigWriter#identitySha256}), from its stored resolved config bound by
+     * today's schema; for a record without one, or one that no longer binds (a key since renamed), the summary's
+     * hash. Computing it from config.yaml lets a sweep re-run with another MLflow parent, or with code that has
+     * added options since, find the runs it already has; the summary keeps the hash the run was started with.
      */
     static String identity(Path runDir, RunSummary summary) {
         Path config = runDir.resolve(RunRecorder.CONFIG);
         if (Files.isRegularFile(config)) {
             try {
-                return ConfigWriter.identitySha256(Files.readString(config), ExperimentConfig.class);
+                return ConfigLoader.parse(Files.readString(config), List.of(), ExperimentConfig.class, Schema.types(),
+                        Map.of()).sha256();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot read {}: {}", config, e.getMessage());
             }

@@ -105,6 +105,25 @@ class RunIndexTest {
     }
 
     @Test
+    void aRecordFromBeforeAnOptionExistedIsFoundByItsConfig() throws IOException {
+        // Written by code that had no train.memory_format and no method.hard_index: its config.yaml lacks both
+        // keys; today they bind to their defaults, which leave the identity alone.
+        var now = ConfigLoader.parse(SweepPlanTest.BASE, List.of(), ExperimentConfig.class, Schema.types(), Map.of());
+        String older = now.yaml().lines().filter(l -> !l.strip().startsWith("memory_format:"))
+                .filter(l -> !l.strip().startsWith("hard_index:"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(now.yaml(), older, "the keys were there to drop");
+        Path d = record("whole-yaml-hash-of-then", "FINISHED", false, null);
+        Files.writeString(d.resolve("config.yaml"), older);
+        RunIndex.Decision decision = decide(now.sha256(), false);
+        assertEquals(RunIndex.Action.SKIP, decision.action());
+        assertEquals(d, decision.run().dir());
+        var channelsLast = ConfigLoader.parse(SweepPlanTest.BASE, List.of("train.memory_format=channels_last"),
+                ExperimentConfig.class, Schema.types(), Map.of());
+        assertEquals(RunIndex.Action.RUN, decide(channelsLast.sha256(), false).action(), "a non-default is new");
+    }
+
+    @Test
     void aFailedRunIsReportedOrRetried() throws IOException {
         record("h", "FAILED", true, dead());
         assertEquals(RunIndex.Action.FAILED, decide("h", false).action());

@@ -68,6 +68,25 @@ public final class ConfigBinder {
         return true;
     }
 
+    /**
+     * The value {@code c}'s {@link Default} binds to, or {@link #NO_DEFAULT} when it has none (or its default needs
+     * a variant registry, which a default never should).
+     */
+    static Object defaultValue(RecordComponent c) {
+        Default def = c.getAnnotation(Default.class);
+        if (def == null) return NO_DEFAULT;
+        String key = YamlKeys.of(c);
+        try {
+            return new ConfigBinder(new ConfigTypes())
+                    .value(YamlReader.parseValue(def.value(), "<default>", 0, key), c.getGenericType(), key);
+        } catch (RuntimeException e) {
+            return NO_DEFAULT;
+        }
+    }
+
+    /** {@link #defaultValue}'s answer for a component without a usable default. */
+    static final Object NO_DEFAULT = new Object();
+
     private Object value(ConfigNode node, Type type, String path) {
         Class<?> raw = rawClass(type);
         if (raw == ConfigNode.class) return node; // "any YAML value": kept as written, with its location

@@ -16,14 +16,14 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
-     * A bound config with its canonical YAML ({@link ConfigWriter#toYaml}), its identity hash (that text's SHA-256
-     * without the sections marked {@link NotHashed}, {@link ConfigWriter#identitySha256}), and the tree it was bound
-     * from (for locating errors found after binding).
+     * A bound config with its canonical YAML ({@link ConfigWriter#toYaml}), its identity hash (the SHA-256 of what
+     * differs from the defaults, without the sections marked {@link NotHashed}: {@link ConfigWriter#identitySha256}),
+     * and the tree it was bound from (for locating errors found after binding).
      */
     public record Loaded<T extends Record>(T config, String yaml, String sha256, ConfigNode tree) {
         static <T extends Record> Loaded<T> of(T config, ConfigNode tree) {
             String yaml = ConfigWriter.toYaml(config);
-            return new Loaded<>(config, yaml, ConfigWriter.identitySha256(yaml, config.getClass()), tree);
+            return new Loaded<>(config, yaml, ConfigWriter.identitySha256(config), tree);
         }
 
         /** Runs a check of the bound config; a {@link ConfigException} it throws is located in the file. */

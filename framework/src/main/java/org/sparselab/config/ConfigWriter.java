@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.sparselab.config.ConfigNode.ListNode;
 import org.sparselab.config.ConfigNode.MapNode;
 import org.sparselab.config.ConfigNode.ScalarNode;
@@ -45,14 +46,23 @@ public final class ConfigWriter {
     }
 
     /**
-     * The config's identity: SHA-256 of its resolved YAML {@code yaml} without the top-level sections of {@code type}
-     * marked {@link NotHashed} (the text is parsed, the sections dropped, the rest written again).
+     * The config's identity: SHA-256 of the YAML of {@code config} without the sections marked {@link NotHashed}
+     * and without every key that holds its {@link Default} (a section left with no key goes too).
      *
-     * <p>A function of the text, so the stored {@code config.yaml} of any run record, however old, gives the hash
-     * the same config gets today only when the texts agree: a record written before a key existed never matches a
-     * config that has that key.
+     * <p>So a new option whose default keeps the old behaviour changes no identity: a stored {@code config.yaml}
+     * written before the option existed binds (the key takes its default) to the identity today's config has, and
+     * a sweep re-run with newer code skips the points it already has. Changing a default's value does change what
+     * the key means for old records; such a change must come with a new key or be noted for users.
      */
-    public static String identitySha256(String yaml, Class<? extends Record> type) {
+    public static String identitySha256(Record config) {
+        return sha256(YamlWriter.write(identityTree(config)));
+    }
+
+    /**
+     * The identity this project used before defaults were left out: the resolved YAML {@code yaml} without the
+     * top-level {@link NotHashed} sections. Kept so a checkpoint written then can still be resumed.
+     */
+    public static String legacyIdentitySha256(String yaml, Class<? extends Record> type) {
         List<String> dropped = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.isAnnotationPresent(NotHashed.class)) dropped.add(YamlKeys.of(c));
@@ -64,6 +74,26 @@ public final class ConfigWriter {
         dropped.forEach(kept::remove);
         return sha256(YamlWriter.write(new MapNode(kept, SOURCE, 0)));
     }
+
+    private static MapNode identityTree(Record r) {
+        Map<String, ConfigNode> entries = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            if (c.isAnnotationPresent(NotHashed.class)) continue;
+            Object value = read(c, r);
+            if (Objects.equals(value, DEFAULTS.computeIfAbsent(c, ConfigBinder::defaultValue))) continue;
+            if (value instanceof Record nested) {
+                MapNode tree = identityTree(nested);
+                if (tree.entries().isEmpty() && ConfigBinder.hasAllDefaults(c.getType())) continue;
+                entries.put(YamlKeys.of(c), tree);
+            } else {
+                entries.put(YamlKeys.of(c), node(value));
+            }
+        }
+        return new MapNode(entries, SOURCE, 0);
+    }
+
+    /** Bound defaults by component; binding one parses YAML, and a sweep hashes every point. */
+    private static final Map<RecordComponent, Object> DEFAULTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static String sha256(String text) {
         try {

@@ -45,7 +45,7 @@ class ConfigWriterTest {
                   name: none
                 """;
         assertEquals(expected, loaded.yaml());
-        assertEquals(ConfigWriter.sha256(loaded.config()), loaded.sha256());
+        assertEquals(ConfigWriter.identitySha256(loaded.config()), loaded.sha256());
         assertTrue(loaded.sha256().matches("[0-9a-f]{64}"));
     }
 
@@ -83,10 +83,38 @@ class ConfigWriterTest {
         var b = ConfigLoader.parse("epochs: 3\nwhere: {uri: b}\n", Tracked.class);
         assertEquals("epochs: 3\nwhere:\n  uri: a\n  parent: p1\n", a.yaml(), "still in the resolved YAML");
         assertEquals(a.sha256(), b.sha256());
-        assertEquals(a.sha256(), ConfigWriter.identitySha256("epochs: 3\n", Tracked.class),
-                "the hash of the YAML without the section");
+        assertEquals(a.sha256(), ConfigLoader.parse("epochs: 3\n", Tracked.class).sha256(),
+                "the hash of the config without the section");
         assertNotEquals(a.sha256(), ConfigLoader.parse("epochs: 4\nwhere: {uri: a}\n", Tracked.class).sha256());
         assertNotEquals(a.sha256(), ConfigWriter.sha256(a.config()), "the whole YAML's hash differs");
+    }
+
+    record Layout(@Default("nchw") String format, @Default("[1, 2]") List<Integer> sizes) {}
+
+    record Later(@Default("1") int epochs, @Default("0.1") float lr, @Default("auto") String added,
+            Layout layout) {}
+
+    @Test
+    void keysAtTheirDefaultsLeaveTheIdentityAlone() {
+        // A record written before `added` and `layout` existed binds with their defaults: same identity.
+        String old = "epochs: 3\n";
+        String today = "epochs: 3\nlr: 0.1\nadded: auto\nlayout: {format: nchw, sizes: [1, 2]}\n";
+        String ha = ConfigLoader.parse(old, Later.class).sha256();
+        assertEquals(ha, ConfigLoader.parse(today, Later.class).sha256());
+        assertEquals(ConfigWriter.sha256("epochs: 3\n"), ha, "only the key that differs from its default");
+        for (String changed : List.of("epochs: 1\n", "epochs: 3\nlr: 0.2\n", "epochs: 3\nadded: host\n",
+                "epochs: 3\nlayout: {sizes: [1]}\n")) {
+            assertNotEquals(ha, ConfigLoader.parse(changed, Later.class).sha256(), changed);
+        }
+        assertNotEquals(ha, ConfigLoader.parse("epochs: 3\nlayout: {format: nhwc}\n", Later.class).sha256());
+        assertEquals(ConfigLoader.parse("epochs: 1\n", Later.class).sha256(),
+                ConfigLoader.parse("{}", Later.class).sha256(), "an explicit default is no different");
+    }
+
+    @Test
+    void theLegacyIdentityIsTheYamlWithoutNotHashedSections() {
+        var a = ConfigLoader.parse("epochs: 3\nwhere: {uri: a}\n", Tracked.class);
+        assertEquals(ConfigWriter.sha256("epochs: 3\n"), ConfigWriter.legacyIdentitySha256(a.yaml(), Tracked.class));
     }
 
     @Test
