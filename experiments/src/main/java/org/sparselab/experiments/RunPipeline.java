@@ -177,13 +177,19 @@ public final class RunPipeline {
             listener.started(rec.dir());
             if (ckpt.midEpoch() == null) LOG.info("resuming {} after epoch {}", runDir, ckpt.epoch());
             else LOG.info("resuming {} in epoch {} after step {}", runDir, ckpt.epoch(), ckpt.step());
-            // A checkpoint written by older code carries an older identity: the hash of the whole YAML (before
-            // tracking.* left it) or of the YAML without tracking.* (before keys at their defaults left it).
-            boolean older = ckpt.configSha256().equals(ConfigWriter.sha256(cfg))
-                    || ckpt.configSha256().equals(ConfigWriter.legacyIdentitySha256(loaded.yaml(), cfg.getClass()));
-            String sha = older ? ckpt.configSha256() : loaded.sha256();
-            return execute(cfg, sha, data, rec, ckpt, progress);
+            return execute(cfg, resumeIdentity(ckpt.configSha256(), loaded), data, rec, ckpt, progress);
         }
+    }
+
+    /**
+     * The identity a resumed run goes on under: the checkpoint's, when it is an older identity of this same config
+     * (the hash of the whole YAML, from before tracking.* left it, or of the YAML without tracking.*, from before
+     * keys at their defaults left it); otherwise today's, which the trainer then compares with the checkpoint's.
+     */
+    static String resumeIdentity(String checkpointSha256, ConfigLoader.Loaded<ExperimentConfig> loaded) {
+        boolean older = checkpointSha256.equals(ConfigWriter.sha256(loaded.config()))
+                || checkpointSha256.equals(ConfigWriter.legacyIdentitySha256(loaded.yaml(), ExperimentConfig.class));
+        return older ? checkpointSha256 : loaded.sha256();
     }
 
     private Outcome execute(ExperimentConfig cfg, String configSha256, DataModule data, RunRecorder rec,

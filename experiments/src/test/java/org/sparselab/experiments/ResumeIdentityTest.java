@@ -1,0 +1,46 @@
+package org.sparselab.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sparselab.config.ConfigLoader;
+import org.sparselab.config.ConfigWriter;
+
+/** A checkpoint written under an older config identity still resumes; one of another config is not taken for it. */
+class ResumeIdentityTest {
+    private static final String CONFIG = """
+            name: tiny
+            device: cpu
+            data: {name: synthetic, image_size: 8, num_classes: 3, workers: 0, synthetic: {train_size: 32, test_size: 16}}
+            model: {arch: resnet20}
+            train: {epochs: 1, optimizer: {name: sgd, lr: 0.1}}
+            tracking: {uri: none}
+            """;
+
+    private static ConfigLoader.Loaded<ExperimentConfig> load(String... overrides) {
+        return ConfigLoader.parse(CONFIG, List.of(overrides), ExperimentConfig.class, Schema.types(), Map.of());
+    }
+
+    @Test
+    void olderIdentitiesOfTheSameConfigAreKept() {
+        var loaded = load();
+        String whole = ConfigWriter.sha256(loaded.config());
+        String withoutTracking = ConfigWriter.legacyIdentitySha256(loaded.yaml(), ExperimentConfig.class);
+        assertNotEquals(whole, loaded.sha256());
+        assertNotEquals(withoutTracking, loaded.sha256());
+        assertEquals(whole, RunPipeline.resumeIdentity(whole, loaded));
+        assertEquals(withoutTracking, RunPipeline.resumeIdentity(withoutTracking, loaded));
+        assertEquals(loaded.sha256(), RunPipeline.resumeIdentity(loaded.sha256(), loaded));
+    }
+
+    @Test
+    void anotherConfigsCheckpointGetsTodaysIdentityAndTheTrainerRefusesIt() {
+        var other = load("train.epochs=2");
+        var loaded = load();
+        String theirs = ConfigWriter.legacyIdentitySha256(other.yaml(), ExperimentConfig.class);
+        assertEquals(loaded.sha256(), RunPipeline.resumeIdentity(theirs, loaded));
+    }
+}
