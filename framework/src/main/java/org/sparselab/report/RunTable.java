@@ -328,6 +328,10 @@ public final class RunTable {
         if (s.provenance() != null) {
             row.put(TAGS + "mlflow.source.git.commit", s.provenance().gitCommit());
             row.put(TAGS + "sparselab.git.dirty", s.provenance().gitDirty());
+            List<String> changed = s.provenance().gitDirtyPaths();
+            if (changed != null && !changed.isEmpty()) {
+                row.put(TAGS + "sparselab.git.dirty_paths", String.join(", ", changed));
+            }
         }
         row.put(TAGS + "sparselab.seed", s.seed());
         row.put(TAGS + "sparselab.device", s.device());

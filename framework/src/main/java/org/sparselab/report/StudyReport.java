@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.sparselab.config.ConfigException;
 import org.sparselab.tracking.AtomicFiles;
 import org.sparselab.tracking.RunRecorder;
@@ -78,6 +80,7 @@ public final class StudyReport {
     static final String GIT_COMMIT = RunTable.TAGS + "mlflow.source.git.commit";
     /** The run-table tag that says whether the run's working tree had uncommitted changes. */
     static final String GIT_DIRTY = RunTable.TAGS + "sparselab.git.dirty";
+    static final String GIT_DIRTY_PATHS = RunTable.TAGS + "sparselab.git.dirty_paths";
 
     private StudyReport() {}
 
@@ -132,17 +135,22 @@ public final class StudyReport {
 
         Map<String, Integer> commits = new LinkedHashMap<>();
         Map<String, Integer> dirtyCommits = new LinkedHashMap<>();
+        Set<String> changed = new TreeSet<>();
         for (RunGroups.Group g : groups.groups()) {
             for (int row : g.rows()) {
                 String c = groups.runs().text(row, GIT_COMMIT);
                 c = c == null || c.isBlank() ? "unknown" : c;
                 commits.merge(c, 1, Integer::sum);
-                if ("true".equals(groups.runs().text(row, GIT_DIRTY))) dirtyCommits.merge(c, 1, Integer::sum);
+                if (!"true".equals(groups.runs().text(row, GIT_DIRTY))) continue;
+                dirtyCommits.merge(c, 1, Integer::sum);
+                String paths = groups.runs().text(row, GIT_DIRTY_PATHS);
+                if (paths == null) continue;
+                for (String f : paths.split(", ")) if (!f.isBlank() && !f.startsWith("…")) changed.add(f);
             }
         }
         int dirty = dirtyCommits.values().stream().mapToInt(Integer::intValue).sum();
         String page = page(ctx, runs, groups, comparison, ablation, verdicts, layerPages, !curves.isEmpty(), dir,
-                provenance(commits, dirtyCommits));
+                provenance(commits, dirtyCommits, changed));
         Path pageFile = writeText(dir.resolve(pageName), page);
         files.add(pageFile);
         return new Result(dir, pageFile, groups, comparison, ablation, verdicts, files, Map.copyOf(commits), dirty);
@@ -207,9 +215,11 @@ public final class StudyReport {
 
     /**
      * The page's lines on where the code came from: the commits with their run counts and, when any run ran from a
-     * tree with uncommitted changes, a warning that its code is in no commit.
+     * tree with uncommitted changes, a warning that its code is in no commit, naming the changed files the runs
+     * recorded ({@code changed}; records from before they were kept name none).
      */
-    static List<String> provenance(Map<String, Integer> commits, Map<String, Integer> dirtyCommits) {
+    static List<String> provenance(Map<String, Integer> commits, Map<String, Integer> dirtyCommits,
+            Set<String> changed) {
         List<String> lines = new ArrayList<>();
         List<String> parts = new ArrayList<>();
         commits.forEach((c, n) -> parts.add(shortCommit(c) + (commits.size() > 1 ? " (" + n + ")" : "")));
@@ -224,9 +234,15 @@ public final class StudyReport {
             lines.add("> **Warning: " + dirty + " of " + total + " run(s) ran from a working tree that differed from "
                     + "its commit (" + String.join(", ", at) + ").** The code behind their numbers is in no commit, so "
                     + "this report cannot be reproduced from the repository: do not commit it; re-run those points "
-                    + "from a clean checkout (remove their run records first) and rebuild it.");
+                    + "from a clean checkout (remove their run records first) and rebuild it."
+                    + (changed.isEmpty() ? "" : " Changed files the runs recorded: " + changedList(changed) + "."));
         }
         return lines;
+    }
+
+    private static String changedList(Set<String> changed) {
+        List<String> shown = changed.stream().limit(10).map(f -> "`" + f + "`").toList();
+        return String.join(", ", shown) + (changed.size() > 10 ? " and " + (changed.size() - 10) + " more" : "");
     }
 
     private static String shortCommit(String c) {

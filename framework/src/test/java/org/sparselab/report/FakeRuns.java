@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +49,7 @@ final class FakeRuns {
         String startTime;
         String commit = "abc123";
         boolean dirty;
+        List<String> dirtyPaths = List.of();
 
         Run(String method, String model, long seed, double top1) {
             this.method = method;
@@ -116,6 +118,14 @@ final class FakeRuns {
             return this;
         }
 
+        /** The git commit and the changed files the run recorded (its tree had uncommitted changes). */
+        Run code(String gitCommit, List<String> changedFiles) {
+            commit = gitCommit;
+            dirty = true;
+            dirtyPaths = changedFiles;
+            return this;
+        }
+
         Run started(String t) {
             startTime = t;
             return this;
@@ -160,7 +170,8 @@ final class FakeRuns {
                             "interleaved", interleaved)));
                 }
                 s.put("duration_s", 12.5);
-                s.put("provenance", Map.of("git_commit", commit, "git_dirty", dirty));
+                s.put("provenance", dirtyPaths.isEmpty() ? Map.of("git_commit", commit, "git_dirty", dirty)
+                        : Map.of("git_commit", commit, "git_dirty", dirty, "git_dirty_paths", dirtyPaths));
                 Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(s));
                 Files.writeString(dir.resolve("metrics.csv"), "epoch,phase,split,loss,top1,top5,lr,seconds\n"
                         + "0,train,train,0.9,0.5,1.0,0.1,1.0\n0,train,test,0.8," + (top1 - 0.1) + ",1.0,0.1,0.5\n"

@@ -61,8 +61,9 @@ class StudyReportTest {
         FakeRuns runs = new FakeRuns(dir.resolve("results/runs"));
         for (int s = 0; s < 2; s++) {
             runs.run("none", "resnet20", s, 0.82 + 0.01 * s).code("1111111111111111", false).write();
-            runs.run("strucspars", "resnet20", s, 0.81 + 0.01 * s).target("0.5").code("2222222222222222", s == 1)
-                    .write();
+            FakeRuns.Run r = runs.run("strucspars", "resnet20", s, 0.81 + 0.01 * s).target("0.5");
+            (s == 1 ? r.code("2222222222222222", List.of("framework/A.java", "configs/b.yaml", "… and 3 more"))
+                    : r.code("2222222222222222", false)).write();
         }
         Files.writeString(dir.resolve("results/paper.csv"), "method,model,top1,source\nstrucspars,resnet20,80,T1\n");
         ReportConfig cfg = ReportConfig.DEFAULTS.withAgainst("results/paper.csv");
@@ -83,6 +84,7 @@ class StudyReportTest {
                 + "`222222222222` (2)."), page);
         assertTrue(page.contains("> **Warning: 1 of 4 run(s) ran from a working tree that differed from its commit "
                 + "(1 on `222222222222`).**"), page);
+        assertTrue(page.contains("Changed files the runs recorded: `configs/b.yaml`, `framework/A.java`."), page);
         assertTrue(!page.contains("uncommitted changes)"), page);
         assertEquals(1, r.dirtyRuns());
         assertEquals(Map.of("1111111111111111", 2, "2222222222222222", 2), r.commits());
