@@ -243,6 +243,10 @@ public final class RunPipeline {
                 Provenance prov = Provenance.collect(projectDir);
                 rec.update(b -> startSummary(b, cfg, data, devices, profile, prov));
                 AtomicFiles.write(rec.dir().resolve("profile.csv"), profile.toCsv());
+                // A dirty tree's code is in no commit: keep its diff beside the record (a resume writes its own).
+                if (prov.gitDirty()) {
+                    AtomicFiles.write(rec.dir().resolve(Provenance.CODE_DIFF), Provenance.codeDiff(projectDir));
+                }
                 if (resume == null) {
                     tracking.start(cfg, rec.dir(), configSha256, prov, Devices.describe(devices), data.name(),
                             data.digest(), "sparselab run " + cfg.name());

@@ -165,7 +165,7 @@ final class RunTracking implements AutoCloseable {
         guard(() -> {
             tracker.setTags(Map.of("mlflow.note.content", note(status, summary)));
             for (String f : List.of(RunRecorder.CONFIG, RunRecorder.METRICS, RunRecorder.SCALARS, RunRecorder.SUMMARY, RunRecorder.LOG,
-                    "profile.csv", "curves.png", RunRecorder.MODEL, ModelArchive.SPEC)) {
+                    "profile.csv", "curves.png", RunRecorder.MODEL, ModelArchive.SPEC, Provenance.CODE_DIFF)) {
                 Path file = runDir.resolve(f);
                 if (Files.exists(file)) tracker.logArtifact(file, "");
             }

@@ -36,12 +36,15 @@ public record Provenance(String gitCommit, boolean gitDirty,
         gitDirtyPaths = gitDirtyPaths == null ? null : List.copyOf(gitDirtyPaths);
     }
 
+    /** The file, in a run's directory, that holds {@link #codeDiff} when the run's tree was dirty. */
+    public static final String CODE_DIFF = "code.diff";
+
+    /** A diff longer than this is cut (and says so): the record is for reading, not for a repository's history. */
+    static final int MAX_DIFF_CHARS = 1 << 20;
+
     public static Provenance collect(Path projectDir) {
         String commit = trimmed(git(projectDir, "rev-parse", "HEAD"));
-        List<String> statusCmd = new java.util.ArrayList<>(
-                List.of("status", "--porcelain", "--untracked-files=no", "--", ":/"));
-        OUTPUT_DIRS.forEach(d -> statusCmd.add(":(top,exclude)" + d));
-        String status = git(projectDir, statusCmd.toArray(String[]::new));
+        String status = git(projectDir, codeOnly("status", "--porcelain", "--untracked-files=no"));
         List<String> changed = dirtyPaths(status);
         String engineVersion;
         try {
@@ -70,6 +73,26 @@ public record Provenance(String gitCommit, boolean gitDirty,
         m.put("os_arch", osArch);
         m.put("user", user);
         return m;
+    }
+
+    /**
+     * {@code git diff HEAD} of the tracked files that count for {@link #gitDirty} (outputs left out): with the
+     * commit, the code a dirty run ran, as W&amp;B keeps a run's diff.patch. Empty for a clean tree or without git.
+     */
+    public static String codeDiff(Path projectDir) {
+        String diff = git(projectDir, codeOnly("diff", "HEAD", "--no-color", "--no-ext-diff"));
+        if (diff == null) return "";
+        if (diff.length() <= MAX_DIFF_CHARS) return diff;
+        return diff.substring(0, MAX_DIFF_CHARS) + "\n[diff cut at " + MAX_DIFF_CHARS + " of " + diff.length()
+                + " characters]\n";
+    }
+
+    /** A git command limited to the whole tree without {@link #OUTPUT_DIRS}. */
+    private static String[] codeOnly(String... command) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(command));
+        cmd.addAll(List.of("--", ":/"));
+        OUTPUT_DIRS.forEach(d -> cmd.add(":(top,exclude)" + d));
+        return cmd.toArray(String[]::new);
     }
 
     /** Paths of {@code git status --porcelain} output (v1: two status letters, a space, the path), capped. */

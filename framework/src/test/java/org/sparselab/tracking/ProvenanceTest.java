@@ -51,6 +51,14 @@ class ProvenanceTest {
         Provenance p = Provenance.collect(repo);
         assertTrue(p.gitDirty());
         assertEquals(List.of("configs/a.yaml", "framework/Code.java"), p.gitDirtyPaths());
+        String diff = Provenance.codeDiff(repo);
+        assertTrue(diff.contains("+class Code { int x; }") && diff.contains("+seed: 2"), diff);
+        assertFalse(diff.contains("manifest.json"), "outputs are not code: " + diff);
+    }
+
+    @Test
+    void aCleanTreeHasNoDiff() {
+        assertEquals("", Provenance.codeDiff(repo));
     }
 
     @Test
