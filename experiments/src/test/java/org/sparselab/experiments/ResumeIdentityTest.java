@@ -8,20 +8,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparselab.config.ConfigLoader;
 import org.sparselab.config.ConfigWriter;
+import org.sparselab.studies.SweepPlanTest;
 
 /** A checkpoint written under an older config identity still resumes; one of another config is not taken for it. */
 class ResumeIdentityTest {
-    private static final String CONFIG = """
-            name: tiny
-            device: cpu
-            data: {name: synthetic, image_size: 8, num_classes: 3, workers: 0, synthetic: {train_size: 32, test_size: 16}}
-            model: {arch: resnet20}
-            train: {epochs: 1, optimizer: {name: sgd, lr: 0.1}}
-            tracking: {uri: none}
-            """;
-
     private static ConfigLoader.Loaded<ExperimentConfig> load(String... overrides) {
-        return ConfigLoader.parse(CONFIG, List.of(overrides), ExperimentConfig.class, Schema.types(), Map.of());
+        return ConfigLoader.parse(SweepPlanTest.BASE, List.of(overrides), ExperimentConfig.class, Schema.types(),
+                Map.of());
     }
 
     @Test

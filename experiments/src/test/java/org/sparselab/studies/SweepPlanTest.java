@@ -17,10 +17,11 @@ import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.Schema;
 
 /** Child configs: overrides, point values and the keys the sweep owns; hashes as the loader makes them; bad input. */
-class SweepPlanTest {
+public class SweepPlanTest {
     @TempDir Path dir;
 
-    static final String BASE = """
+    /** The smallest valid experiment config (synthetic data, one epoch), for tests that bind or plan it. */
+    public static final String BASE = """
             name: tiny
             device: cpu
             data: {name: synthetic, image_size: 8, num_classes: 3, workers: 0, synthetic: {train_size: 32, test_size: 16}}
