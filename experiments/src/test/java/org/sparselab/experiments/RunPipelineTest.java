@@ -110,7 +110,8 @@ class RunPipelineTest {
         var prov = (Map<String, Object>) s.get("provenance");
         assertTrue(prov.containsKey("git_commit") && prov.containsKey("pytorch_version"));
         // This checkout's state decides which: a dirty tree's diff is kept, a clean tree has none.
-        assertEquals(Boolean.TRUE.equals(prov.get("git_dirty")), Files.exists(runDir.resolve("code.diff")), prov.toString());
+        assertEquals(Boolean.TRUE.equals(prov.get("git_dirty")), Files.exists(runDir.resolve("code.diff")),
+                prov.toString());
         List<EpochMetrics> rows = RunRecorder.readMetrics(runDir);
         assertEquals(6, rows.size());
         assertEquals(List.of("train", "test", "train", "test", "train", "test"),

@@ -113,7 +113,10 @@ public record Provenance(String gitCommit, boolean gitDirty,
         return s == null || s.isBlank() ? "unknown" : s;
     }
 
-    /** Output of a git command, untrimmed (porcelain lines start with a space); null when git or the repository is missing. */
+    /**
+     * Output of a git command, untrimmed (porcelain lines start with a space); null when git or the repository is
+     * missing.
+     */
     private static String git(Path dir, String... args) {
         try {
             List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
