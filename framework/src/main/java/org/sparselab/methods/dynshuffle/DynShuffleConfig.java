@@ -63,6 +63,12 @@ public record DynShuffleConfig(
                 @Default("0.1") double softWarmupFraction,
         @Doc("Inference repair of argmax collisions (on −log P): hungarian | lapjv (exact) | greedy | none.")
                 @Default("hungarian") String collisionRepair,
+        @Doc("Hard factors of the straight-through training forward: argmax (each row's argmax; where rows collide "
+                + "a channel is duplicated and another dropped, which the evaluation's repair then undoes, so training "
+                + "and evaluation forwards differ there) | repaired (collision_repair applied in training too: the "
+                + "forward is a permutation, the one evaluation uses). Not in the spec; argmax is the behaviour before "
+                + "2026-12-06. Static-dynamic needs repaired (docs/methods/dynshuffle.md, Reproduction result).")
+                @Default("argmax") String steForward,
         @Doc("Hard permutation at inference as a per-sample channel gather (0 MACs) or as matmul with one-hot factors.")
                 @Default("gather") String inferencePath,
         @Doc("Where the inference path turns logits into the gather index: device (argmax, collision count and index "
@@ -90,6 +96,7 @@ public record DynShuffleConfig(
     public static final List<String> ANNEALS = List.of("none", "cosine");
     public static final List<String> BINARIZE = List.of("never", "ste_after_warmup", "ste_always", "test_only");
     public static final List<String> REPAIRS = List.of("hungarian", "lapjv", "greedy", "none");
+    public static final List<String> STE_FORWARDS = List.of("argmax", "repaired");
     public static final List<String> PATHS = List.of("gather", "matmul");
     public static final List<String> HARD_INDEX = List.of("auto", "device", "host");
     public static final List<String> STATIC_FORMS = List.of("sd_a", "sd_b", "sd_c");
@@ -129,6 +136,11 @@ public record DynShuffleConfig(
         Check.oneOf("binarize", binarize, BINARIZE);
         Check.inClosed("soft_warmup_fraction", softWarmupFraction, 0, 1);
         Check.oneOf("collision_repair", collisionRepair, REPAIRS);
+        Check.oneOf("ste_forward", steForward, STE_FORWARDS);
+        if (steForward.equals("repaired") && collisionRepair.equals("none")) {
+            throw new ConfigException("ste_forward", "repaired applies collision_repair in training, which is none "
+                    + "here; set collision_repair to hungarian, lapjv or greedy, or ste_forward to argmax");
+        }
         Check.oneOf("inference_path", inferencePath, PATHS);
         Check.oneOf("hard_index", hardIndex, HARD_INDEX);
         Check.oneOf("static_form", staticForm, STATIC_FORMS);

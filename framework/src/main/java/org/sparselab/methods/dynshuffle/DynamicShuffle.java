@@ -50,6 +50,7 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     private final int generatorIn; // FC1 inputs: n per block (compact) or C
     private final int generatorOut; // FC2 outputs: n1² + n2² per factor set (compact) or all logits
     private final PermutationRepair repair;
+    private final boolean repairInTraining; // ste_forward: repaired
     private final Parameter fc1Weight;
     private final Parameter fc1Bias;
     private final Parameter fc2Weight;
@@ -85,6 +86,7 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         this.tau = cfg.temperature();
         this.steHard = cfg.binarize().equals("ste_always");
         this.repair = new PermutationRepair(cfg.collisionRepair());
+        this.repairInTraining = cfg.steForward().equals("repaired");
         perBlock = cfg.compact();
         hidden = cfg.hiddenWidthFor(layout);
         generatorIn = perBlock ? layout.blockSize() : layout.channels();
@@ -310,9 +312,17 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
             }
             NDArray ia = a.argMax(-1);
             NDArray ib = b.argMax(-1);
-            countTraining(ia.toLongArray(), layout.n1());
-            countTraining(ib.toLongArray(), layout.n2());
-            if (steHard) {
+            boolean collided = countTraining(ia.toLongArray(), layout.n1()) | countTraining(ib.toLongArray(),
+                    layout.n2());
+            if (steHard && collided && repairInTraining) {
+                // The evaluation's permutations (repair on z: the same assignment as on z/τ, row by row).
+                int[][][][] perms = permutations(z.toFloatArray(), (int) n, false);
+                NDManager m = x.getManager();
+                a = FactoredPermutation.straightThrough(a, oneHot(m, perms[0], layout.n1()).toDevice(a.getDevice(),
+                        false).toType(a.getDataType(), false));
+                b = FactoredPermutation.straightThrough(b, oneHot(m, perms[1], layout.n2()).toDevice(b.getDevice(),
+                        false).toType(b.getDataType(), false));
+            } else if (steHard) {
                 a = FactoredPermutation.straightThrough(a, ia.oneHot(layout.n1()).toType(a.getDataType(), false));
                 b = FactoredPermutation.straightThrough(b, ib.oneHot(layout.n2()).toType(b.getDataType(), false));
             }
@@ -320,13 +330,16 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         return combine(ps, x, a, b, training);
     }
 
-    private void countTraining(long[] argmax, int d) {
+    /** Adds the factors' argmax collisions to the training counts; whether any row collided. */
+    private boolean countTraining(long[] argmax, int d) {
         int[] row = new int[d];
+        long before = trainCollisions;
         for (int start = 0; start < argmax.length; start += d) {
             for (int i = 0; i < d; i++) row[i] = (int) argmax[start + i];
             trainCollisions += PermutationRepair.collisions(row);
         }
         trainRows += argmax.length;
+        return trainCollisions > before;
     }
 
     /** {@code S_cross · (dynamic + static)} of x for factors a and b (soft, STE or one-hot). */

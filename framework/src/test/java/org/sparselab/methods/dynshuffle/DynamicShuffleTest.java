@@ -210,6 +210,39 @@ class DynamicShuffleTest {
         }
     }
 
+    /**
+     * {@code ste_forward: repaired}: where argmax rows collide, the straight-through training forward is the
+     * evaluation's repaired permutation (the static-dynamic collapse of docs/methods/dynshuffle.md came from the two
+     * differing); with {@code argmax} they differ exactly there.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"shuffle: dynamic", "shuffle: static_dynamic", "shuffle: static_dynamic\nstatic_form: sd_b",
+        "shuffle: static_dynamic\nstatic_form: sd_c"})
+    void theRepairedStraightThroughForwardIsTheEvaluationForward(String form) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(16, 24, 2, 2);
+            NDArray x = m.randomNormal(shape);
+            double[] gap = new double[2]; // max |training − evaluation|: repaired, argmax
+            for (String ste : List.of("repaired", "argmax")) {
+                DynShuffleConfig c = parse(form + "\n" + RANDOM + "orth_lambda: 0\nste_forward: " + ste + "\n");
+                String staticForm = c.shuffle().equals("static_dynamic") ? c.staticForm() : null;
+                DynamicShuffle b = new DynamicShuffle(ShuffleLayout.of(SPEC, c), c, staticForm);
+                Engine.getInstance().setRandomSeed(2);
+                b.initialize(m, DataType.FLOAT32, shape);
+                b.schedule(true, 1.0);
+                ParameterStore ps = new ParameterStore(m, false);
+                float[] train = b.forward(ps, new NDList(x), true).head().toFloatArray();
+                float[] eval = b.forward(ps, new NDList(x), false).head().toFloatArray();
+                assertTrue(b.collisionCounts()[1] > 0, "the test needs training collisions: " + form);
+                double maxGap = 0;
+                for (int i = 0; i < train.length; i++) maxGap = Math.max(maxGap, Math.abs(train[i] - eval[i]));
+                gap[ste.equals("repaired") ? 0 : 1] = maxGap;
+            }
+            assertTrue(gap[0] < 1e-5, "repaired: training forward = evaluation forward, gap " + gap[0]);
+            assertTrue(gap[1] > 0.1, "argmax: they differ where rows collide, gap " + gap[1]);
+        }
+    }
+
     private static boolean sourceChannel9(float[] x, float[] y, int s, int c) {
         for (int d = 0; d < 24; d++) {
             boolean same = true;
@@ -443,6 +476,9 @@ class DynamicShuffleTest {
         assertTrue(r3.getMessage().contains("needs layout: group_blocks"), r3.getMessage());
         var g = assertThrows(ConfigException.class, () -> ShuffleLayout.of(SPEC, cfg("groups: 5\n")));
         assertTrue(g.getMessage().contains("method.groups"), g.getMessage());
+        var ste = assertThrows(ConfigException.class, () -> cfg("ste_forward: repaired\ncollision_repair: none\n"));
+        assertTrue(ste.getMessage().contains("ste_forward") && ste.getMessage().contains("collision_repair"),
+                ste.getMessage());
         assertEquals(2, ShuffleLayout.of(SPEC, cfg("factors: {s: [2, 4]}\n")).n1());
     }
 }
