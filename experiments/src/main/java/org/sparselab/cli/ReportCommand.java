@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparselab.config.ConfigException;
+import org.sparselab.experiments.Schema;
 import org.sparselab.report.MarkdownWriter;
 import org.sparselab.report.ReportConfig;
 import org.sparselab.report.RunTable;
@@ -135,8 +136,8 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             if (!Files.isDirectory(dir)) throw new ConfigException(dir.toString(), "no such directory");
             SweepManifest.Data manifest = SweepManifest.read(dir);
-            runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest, dir))
-                    : RunTable.fromRecords(dir);
+            runs = manifest != null ? RunTable.fromRunDirs(SweepManifest.runDirs(manifest, dir), Schema::rebindOrKeep)
+                    : RunTable.fromRecords(dir, Schema::rebindOrKeep);
             output = out != null ? out : dir.resolve("report");
             source = manifest != null ? "sweep " + manifest.sweep() + " (" + shown(dir) + ")" : shown(dir);
         }

@@ -19,6 +19,7 @@ import org.sparselab.config.ConfigFiles;
 import org.sparselab.config.ConfigLoader;
 import org.sparselab.config.SweepConfig;
 import org.sparselab.experiments.ExperimentConfig;
+import org.sparselab.experiments.Schema;
 import org.sparselab.report.RunTable;
 import org.sparselab.report.StudyReport;
 import org.sparselab.report.Verdict;
@@ -106,7 +107,7 @@ public final class Reproduction {
             throw new ConfigException(sweepDir.toString(), "no sweep manifest: run ./sparselab reproduce without "
                     + "--report-only first");
         }
-        RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest, sweepDir));
+        RunTable runs = RunTable.fromRunDirs(SweepManifest.runDirs(manifest, sweepDir), Schema::rebindOrKeep);
         List<String> preface = preface(suiteFile, suite, sweepDir, manifest, runs, options, command, start);
         StudyReport.Result report = StudyReport.write(runs, suite.report(), suite.claims(),
                 projectDir.resolve(suite.outputOrDefault()), PAGE,

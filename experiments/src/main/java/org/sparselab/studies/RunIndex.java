@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.sparselab.config.ConfigLoader;
 import org.sparselab.config.ConfigWriter;
-import org.sparselab.experiments.ExperimentConfig;
 import org.sparselab.experiments.Schema;
 import org.sparselab.tracking.ProcessInfo;
 import org.sparselab.tracking.RunLock;
@@ -107,8 +105,7 @@ public final class RunIndex {
         Path config = runDir.resolve(RunRecorder.CONFIG);
         if (Files.isRegularFile(config)) {
             try {
-                return ConfigLoader.parse(Files.readString(config), List.of(), ExperimentConfig.class, Schema.types(),
-                        Map.of()).sha256();
+                return Schema.rebind(Files.readString(config)).sha256();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot read {}: {}", config, e.getMessage());
             }

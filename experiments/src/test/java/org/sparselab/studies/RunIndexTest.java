@@ -121,6 +121,13 @@ class RunIndexTest {
         var channelsLast = ConfigLoader.parse(SweepPlanTest.BASE, List.of("train.memory_format=channels_last"),
                 ExperimentConfig.class, Schema.types(), Map.of());
         assertEquals(RunIndex.Action.RUN, decide(channelsLast.sha256(), false).action(), "a non-default is new");
+        // The report binds the record the same way: the added keys show their defaults, not "—".
+        var asStored = org.sparselab.report.RunTable.fromRunDirs(List.of(d)).table();
+        var rebound = org.sparselab.report.RunTable.fromRunDirs(List.of(d), Schema::rebindOrKeep).table();
+        assertEquals(false, asStored.containsColumn("params.train.memory_format"));
+        assertEquals("nchw", rebound.stringColumn("params.train.memory_format").get(0));
+        assertEquals(Schema.rebindOrKeep("model: [not, a, section]\n"), "model: [not, a, section]\n",
+                "a config that no longer binds is kept as stored");
     }
 
     @Test

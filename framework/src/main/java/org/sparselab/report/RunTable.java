@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.stream.Stream;
@@ -70,6 +71,15 @@ public final class RunTable {
 
     /** Every run record (a directory with {@code summary.json} and {@code config.yaml}) at or under {@code dir}. */
     public static RunTable fromRecords(Path dir) throws IOException {
+        return fromRecords(dir, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #fromRecords(Path)}; {@code resolve} turns each stored {@code config.yaml} into the YAML whose keys
+     * become {@code params.*} (the CLI binds it by today's schema, so a key added since the run shows its default
+     * instead of nothing).
+     */
+    public static RunTable fromRecords(Path dir, UnaryOperator<String> resolve) throws IOException {
         List<Path> runDirs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir, 8)) {
             files.filter(f -> f.getFileName().toString().equals(RunRecorder.SUMMARY))
@@ -78,13 +88,18 @@ public final class RunTable {
                     .sorted()
                     .forEach(runDirs::add);
         }
-        return fromRunDirs(runDirs);
+        return fromRunDirs(runDirs, resolve);
     }
 
     /** The run records in {@code runDirs}, in that order. */
     public static RunTable fromRunDirs(Collection<Path> runDirs) throws IOException {
+        return fromRunDirs(runDirs, UnaryOperator.identity());
+    }
+
+    /** As {@link #fromRunDirs(Collection)}, each stored config through {@code resolve} (see {@link #fromRecords}). */
+    public static RunTable fromRunDirs(Collection<Path> runDirs, UnaryOperator<String> resolve) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Path d : runDirs) rows.add(recordRow(d));
+        for (Path d : runDirs) rows.add(recordRow(d, resolve));
         return of(rows);
     }
 
@@ -267,7 +282,7 @@ public final class RunTable {
 
     // ---- run records ----
 
-    private static Map<String, Object> recordRow(Path runDir) throws IOException {
+    private static Map<String, Object> recordRow(Path runDir, UnaryOperator<String> resolve) throws IOException {
         StaleRuns.settle(runDir); // a run left RUNNING by a process that died is reported (and recorded) KILLED
         RunSummary s = RunSummary.read(runDir);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -279,7 +294,8 @@ public final class RunTable {
         row.put("end_time", s.endTime());
         row.put(RUN_DIR, runDir.toAbsolutePath().normalize().toString());
         row.put(FILES_DIR, runDir.toAbsolutePath().normalize().toString());
-        Map<String, String> params = ConfigParams.flatten(Files.readString(runDir.resolve(RunRecorder.CONFIG)));
+        Map<String, String> params = ConfigParams.flatten(resolve.apply(Files.readString(
+                runDir.resolve(RunRecorder.CONFIG))));
         params.forEach((k, v) -> row.put(PARAMS + k, v));
 
         // From the summary first (records without metrics.csv); metrics.csv below has the last word.
