@@ -178,7 +178,19 @@ public final class StudyReport {
                 break;
             }
         }
+        removeStale(dir, files);
         return pages;
+    }
+
+    /** Drops the pages of settings an earlier build had and this one has not ({@code dir} is the report's own). */
+    private static void removeStale(Path dir, List<Path> written) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (var entries = Files.list(dir)) {
+            for (Path f : entries.toList()) {
+                String name = f.getFileName().toString();
+                if ((name.endsWith(".md") || name.endsWith(".csv")) && !written.contains(f)) Files.delete(f);
+            }
+        }
     }
 
     /** Training curves: every run, or the first run of each setting when there are more than {@link #MAX_CURVES}. */

@@ -41,6 +41,11 @@ class StudyReportTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertEquals(3, Files.list(out.resolve("layers")).filter(p -> p.toString().endsWith(".md")).count());
+        // A page of a setting this build does not have (an earlier build's, under another label) is dropped.
+        Files.writeString(out.resolve("layers/an_earlier_setting.md"), "stale");
+        StudyReport.write(RunTable.fromRecords(dir.resolve("results")), cfg, List.of(claim), out, "index.md",
+                new StudyReport.Context("Tiny study", List.of("Machine: test.")));
+        assertEquals(3, Files.list(out.resolve("layers")).filter(p -> p.toString().endsWith(".md")).count());
         assertEquals(Verdict.Result.YES, r.verdicts().get(0).result());
         String page = Files.readString(out.resolve("index.md"));
         assertTrue(page.startsWith("# Tiny study\n\nMachine: test.\n"), page);
