@@ -162,10 +162,7 @@ public final class DynShuffleBenchmark {
                             NDArray[] g = layer.hardFactors(z, n);
                             layer.gatherIndex(g[0], g[1], n);
                         },
-                        () -> {
-                            int[][][][] perms = layer.permutations(z.toFloatArray(), n);
-                            x.getManager().create(FactoredPermutation.gatherRows(perms[0], perms[1], l));
-                        },
+                        () -> x.getManager().create(layer.hostRows(z.toFloatArray(), n)),
                         () -> ChannelGather.rows(x, index));
                 double[][] us = new double[stages.size()][repeats];
                 for (int i = 0; i < warmup + repeats; i++) {

@@ -465,15 +465,56 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     /** The host path ({@code hard_index: host}, or auto on the CPU): logits read back, index built in Java. */
     private NDArray hardForwardHost(ParameterStore ps, NDArray x, NDArray z, boolean gather) {
         int n = (int) x.getShape().get(0);
-        int[][][][] perms = permutations(z.toFloatArray(), n);
         NDManager m = x.getManager();
-        if (gather) {
-            long[] rows = FactoredPermutation.gatherRows(perms[0], perms[1], layout);
-            return gathered(ps, x, m.create(rows).toDevice(x.getDevice(), false));
-        }
+        if (gather) return gathered(ps, x, m.create(hostRows(z.toFloatArray(), n)).toDevice(x.getDevice(), false));
+        int[][][][] perms = permutations(z.toFloatArray(), n);
         NDArray a = oneHot(m, perms[0], layout.n1()).toDevice(x.getDevice(), false);
         NDArray b = oneHot(m, perms[1], layout.n2()).toDevice(x.getDevice(), false);
         return combine(ps, x, a, b, false);
+    }
+
+    /**
+     * {@link FactoredPermutation#gatherRows} of {@link #permutations}, the same rows and collision counts, one sample
+     * at a time in reused arrays: at batch 64 the per-factor arrays of {@code permutations} cost as much as the rest
+     * of the index (bench dynshuffle, per-point table).
+     */
+    long[] hostRows(float[] z, int n) {
+        int f = layout.factorSets();
+        int n1 = layout.n1();
+        int n2 = layout.n2();
+        int[][] a = new int[f][n1];
+        int[][] b = new int[f][n2];
+        boolean[] seen = new boolean[Math.max(n1, n2)];
+        int[] within = new int[layout.channels()];
+        long[] rows = new long[n * layout.channels()];
+        for (int s = 0; s < n; s++) {
+            int base = s * layout.logits();
+            for (int k = 0; k < f; k++) {
+                a[k] = hardInto(z, base + offset(k, false), n1, a[k], seen);
+                b[k] = hardInto(z, base + offset(k, true), n2, b[k], seen);
+            }
+            FactoredPermutation.sampleRows(a, b, layout, s, within, rows);
+        }
+        return rows;
+    }
+
+    /** {@link #hard} into {@code out} (returned; the repair's own array when it repairs); {@code seen}: scratch. */
+    private int[] hardInto(float[] z, int offset, int d, int[] out, boolean[] seen) {
+        int collisions = 0;
+        java.util.Arrays.fill(seen, 0, d, false);
+        for (int i = 0; i < d; i++) {
+            int row = offset + i * d;
+            int best = 0;
+            for (int j = 1; j < d; j++) {
+                if (z[row + j] > z[row + best]) best = j;
+            }
+            out[i] = best;
+            if (seen[best]) collisions++;
+            seen[best] = true;
+        }
+        evalCollisions += collisions;
+        evalRows += d;
+        return collisions == 0 ? out : repair.repair(z, offset, d, out).clone();
     }
 
     /** perms[0][sample][set] = A's permutation, perms[1][sample][set] = B's, argmax-repaired; counts collisions. */

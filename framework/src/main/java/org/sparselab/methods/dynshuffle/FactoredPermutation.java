@@ -78,25 +78,33 @@ public final class FactoredPermutation {
      */
     public static long[] gatherRows(int[][][] pa, int[][][] pb, ShuffleLayout l) {
         int samples = pa.length;
+        int[] within = new int[l.channels()];
+        long[] rows = new long[samples * l.channels()];
+        for (int s = 0; s < samples; s++) sampleRows(pa[s], pb[s], l, s, within, rows);
+        return rows;
+    }
+
+    /**
+     * Sample s's part of {@link #gatherRows}: {@code a[set]}, {@code b[set]} its factors' permutations;
+     * {@code within} is scratch of C ints.
+     */
+    static void sampleRows(int[][] a, int[][] b, ShuffleLayout l, int s, int[] within, long[] rows) {
         int c = l.channels();
         int m = l.blockSize();
-        int perGroup = c / l.groups();
-        int[] within = new int[c];
-        long[] rows = new long[samples * c];
-        for (int s = 0; s < samples; s++) {
-            for (int blk = 0; blk < l.blocks(); blk++) {
-                int set = l.sharedFactors() ? 0 : blk;
-                int[] a = pa[s][set];
-                int[] b = pb[s][set];
-                for (int i = 0; i < l.n1(); i++) {
-                    for (int j = 0; j < l.n2(); j++) within[blk * m + i * l.n2() + j] = blk * m + a[i] * l.n2() + b[j];
-                }
-            }
-            long base = (long) s * c;
-            for (int out = 0; out < c; out++) {
-                rows[(int) base + out] = base + within[(out % l.groups()) * perGroup + out / l.groups()];
+        int n2 = l.n2();
+        int groups = l.groups();
+        int perGroup = c / groups;
+        for (int blk = 0; blk < l.blocks(); blk++) {
+            int set = l.sharedFactors() ? 0 : blk;
+            int[] pa = a[set];
+            int[] pb = b[set];
+            for (int i = 0; i < l.n1(); i++) {
+                int rowBase = blk * m + pa[i] * n2;
+                for (int j = 0; j < n2; j++) within[blk * m + i * n2 + j] = rowBase + pb[j];
             }
         }
-        return rows;
+        long base = (long) s * c;
+        int at = s * c;
+        for (int out = 0; out < c; out++) rows[at + out] = base + within[(out % groups) * perGroup + out / groups];
     }
 }

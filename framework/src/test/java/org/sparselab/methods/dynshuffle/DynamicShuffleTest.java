@@ -130,6 +130,25 @@ class DynamicShuffleTest {
         }
     }
 
+    /** The fused host index (reused arrays) against gatherRows of permutations, collision counts included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hungarian", "greedy", "none"})
+    void theFusedHostIndexIsGatherRowsOfThePermutations(String repair) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(7, 24, 2, 2);
+            for (String form : List.of("", "sharing: shared\n", "layout: group_blocks\n")) {
+                DynamicShuffle b = block(cfg(RANDOM + form + "collision_repair: " + repair + "\n"), m, shape, 5);
+                float[] z = b.logits(new ParameterStore(m, false), m.randomNormal(shape), false).toFloatArray();
+                int[][][][] p = b.permutations(z, 7);
+                long[] counts = b.collisionCounts().clone();
+                b.resetCounts();
+                assertArrayEquals(FactoredPermutation.gatherRows(p[0], p[1], b.layout()), b.hostRows(z, 7), form);
+                assertArrayEquals(counts, b.collisionCounts(), form);
+                assertTrue(counts[3] > 0, "needs collisions: " + form);
+            }
+        }
+    }
+
     @Test
     void theDeviceGatherIndexIsTheHostOneForGivenPermutations() {
         try (NDManager m = NDManager.newBaseManager()) {
