@@ -174,7 +174,12 @@ class RunPipelineTest {
             TrainingProgress outage = new TrainingProgress() {
                 @Override
                 public void passStarted(String phase, int epoch, String split, int batches) {
-                    if (epoch == 1 && split.equals("train")) server.mode = FakeMlflowServer.Mode.FAIL_500;
+                    if (epoch == 1 && split.equals("train")) {
+                        // The run is created by the tracking thread: on a loaded machine it may not have reached
+                        // the server yet, and this test is about an outage after that.
+                        assertTrue(server.awaitRuns(1, 30_000), "the run reached the server before the outage");
+                        server.mode = FakeMlflowServer.Mode.FAIL_500;
+                    }
                 }
             };
             Path runDir = run(config(ONE_PHASE), outage, new Path[1]);

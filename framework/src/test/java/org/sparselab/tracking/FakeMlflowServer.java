@@ -78,6 +78,20 @@ public final class FakeMlflowServer implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeoutMs} until the server holds at least {@code n} runs; whether it does. */
+    public boolean awaitRuns(int n, long timeoutMs) {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (runs.size() < n && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return runs.size() >= n;
+    }
+
     public Run onlyRun() {
         if (runs.size() != 1) throw new AssertionError("expected one run, found " + runs.keySet());
         return runs.values().iterator().next();
