@@ -14,7 +14,18 @@ import java.util.Arrays;
  */
 public final class Latency {
     /** Milliseconds per forward pass. */
-    public record Stats(int batch, int repeats, double medianMs, double p90Ms, double minMs) {}
+    public record Stats(int batch, int repeats, double medianMs, double p90Ms, double minMs, double[] samplesMs) {
+        /**
+         * The median over rounds of this block's time ÷ {@code base}'s in the same round: with interleaved timing,
+         * slow phases of a shared machine cancel within a round, so this is steadier than a ratio of medians.
+         */
+        public double pairedRatio(Stats base) {
+            double[] r = new double[samplesMs.length];
+            for (int i = 0; i < r.length; i++) r[i] = samplesMs[i] / base.samplesMs[i];
+            Arrays.sort(r);
+            return percentile(r, 0.5);
+        }
+    }
 
     private Latency() {}
 
@@ -71,8 +82,9 @@ public final class Latency {
         }
         java.util.List<Stats> stats = new java.util.ArrayList<>();
         for (double[] m : ms) {
-            Arrays.sort(m);
-            stats.add(new Stats(batch, repeats, percentile(m, 0.5), percentile(m, 0.9), m[0]));
+            double[] sorted = m.clone();
+            Arrays.sort(sorted);
+            stats.add(new Stats(batch, repeats, percentile(sorted, 0.5), percentile(sorted, 0.9), sorted[0], m));
         }
         return stats;
     }
