@@ -312,6 +312,7 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
             }
             NDArray ia = a.argMax(-1);
             NDArray ib = b.argMax(-1);
+            // | not ||: both factors' collisions are counted.
             boolean collided = countTraining(ia.toLongArray(), layout.n1()) | countTraining(ib.toLongArray(),
                     layout.n2());
             if (steHard && collided && repairInTraining) {
