@@ -491,31 +491,12 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
         for (int s = 0; s < n; s++) {
             int base = s * layout.logits();
             for (int k = 0; k < f; k++) {
-                a[k] = hardInto(z, base + offset(k, false), n1, a[k], seen);
-                b[k] = hardInto(z, base + offset(k, true), n2, b[k], seen);
+                a[k] = hard(z, base + offset(k, false), n1, a[k], seen, true);
+                b[k] = hard(z, base + offset(k, true), n2, b[k], seen, true);
             }
             FactoredPermutation.sampleRows(a, b, layout, s, within, rows);
         }
         return rows;
-    }
-
-    /** {@link #hard} into {@code out} (returned; the repair's own array when it repairs); {@code seen}: scratch. */
-    private int[] hardInto(float[] z, int offset, int d, int[] out, boolean[] seen) {
-        int collisions = 0;
-        java.util.Arrays.fill(seen, 0, d, false);
-        for (int i = 0; i < d; i++) {
-            int row = offset + i * d;
-            int best = 0;
-            for (int j = 1; j < d; j++) {
-                if (z[row + j] > z[row + best]) best = j;
-            }
-            out[i] = best;
-            if (seen[best]) collisions++;
-            seen[best] = true;
-        }
-        evalCollisions += collisions;
-        evalRows += d;
-        return collisions == 0 ? out : repair.repair(z, offset, d, out).clone();
     }
 
     /** perms[0][sample][set] = A's permutation, perms[1][sample][set] = B's, argmax-repaired; counts collisions. */
@@ -540,12 +521,22 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     }
 
     private int[] hard(float[] z, int offset, int d, boolean count) {
-        int[] p = PermutationRepair.argmax(z, offset, d);
+        return hard(z, offset, d, new int[d], new boolean[d], count);
+    }
+
+    /**
+     * The hard permutation of the d×d logits block at {@code offset}: its argmax in {@code out}, returned, or the
+     * repair's own array when rows collide; {@code seen}: scratch; {@code count}: add to the evaluation collision
+     * counts.
+     */
+    private int[] hard(float[] z, int offset, int d, int[] out, boolean[] seen, boolean count) {
+        PermutationRepair.argmaxInto(z, offset, d, out);
+        int collisions = PermutationRepair.collisions(out, d, seen);
         if (count) {
-            evalCollisions += PermutationRepair.collisions(p);
+            evalCollisions += collisions;
             evalRows += d;
         }
-        return repair.repair(z, offset, d, p);
+        return collisions == 0 ? out : repair.repair(z, offset, d, out);
     }
 
     /** (N, F, d, d) one-hot rows from permutations. */

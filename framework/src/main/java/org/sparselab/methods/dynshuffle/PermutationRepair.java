@@ -28,25 +28,34 @@ public final class PermutationRepair {
 
     /** Row-wise argmax of the d×d block at {@code offset} of {@code logits} (first maximum on ties). */
     public static int[] argmax(float[] logits, int offset, int d) {
-        int[] p = new int[d];
+        return argmaxInto(logits, offset, d, new int[d]);
+    }
+
+    /** {@link #argmax} into the first d entries of {@code out}, which it returns. */
+    public static int[] argmaxInto(float[] logits, int offset, int d, int[] out) {
         for (int i = 0; i < d; i++) {
             int row = offset + i * d;
             int best = 0;
             for (int j = 1; j < d; j++) {
                 if (logits[row + j] > logits[row + best]) best = j;
             }
-            p[i] = best;
+            out[i] = best;
         }
-        return p;
+        return out;
     }
 
     /** Rows whose column another row already took: d − distinct columns. */
     public static int collisions(int[] p) {
-        boolean[] seen = new boolean[p.length];
+        return collisions(p, p.length, new boolean[p.length]);
+    }
+
+    /** {@link #collisions(int[])} of the first d entries of {@code p}; {@code seen}: scratch of at least d. */
+    public static int collisions(int[] p, int d, boolean[] seen) {
+        Arrays.fill(seen, 0, d, false);
         int dup = 0;
-        for (int x : p) {
-            if (seen[x]) dup++;
-            seen[x] = true;
+        for (int i = 0; i < d; i++) {
+            if (seen[p[i]]) dup++;
+            seen[p[i]] = true;
         }
         return dup;
     }
