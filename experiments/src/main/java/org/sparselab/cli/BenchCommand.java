@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparselab.bench.BenchContext;
@@ -111,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * What every benchmark's JSON starts with: which benchmark, when, on what, from which code, and how busy the
-     * machine was (the 1-minute load average; above the core count, the numbers were taken under contention).
+     * machine was (the 1-minute load average; above the core count, the numbers were taken under contention), and
+     * glibc's malloc settings (they change absolute times several-fold where large buffers are re-faulted).
      */
     static Map<String, Object> machineHeader(String bench) {
         Map<String, Object> r = new LinkedHashMap<>();
@@ -121,9 +123,20 @@ final class BenchCommand implements Callable<Integer> {
         r.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         r.put("pytorch_threads", System.getProperty("ai.djl.pytorch.num_threads", "default (all cores)"));
         r.put("load_average_before", loadAverage());
+        r.put("malloc", mallocSettings());
         r.put("provenance", Provenance.collect(Path.of("").toAbsolutePath()).asMap());
         return r;
     }
+
+    /** The glibc malloc variables the launcher sets (null: glibc's default, as when not run through it). */
+    static Map<String, String> mallocSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String v : MALLOC_VARIABLES) m.put(v, System.getenv(v));
+        return m;
+    }
+
+    static final List<String> MALLOC_VARIABLES = List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_",
+            "MALLOC_TRIM_THRESHOLD_");
 
     /** The 1-minute load average from /proc/loadavg, or null where it cannot be read. */
     static Double loadAverage() {

@@ -289,12 +289,10 @@ final class TrainBenchmark {
                 ? " (heap pre-touched: growth here is native)"
                 : " (includes JVM heap pages touched for the first time; for native memory alone run with "
                         + "SPARSELAB_JAVA_OPTS=\"-Xms2g -Xmx2g -XX:+AlwaysPreTouch\")");
-        String arenas = System.getenv("MALLOC_ARENA_MAX");
-        r.put("malloc_arena_max", arenas);
-        if (pretouched && liveGrowth == 0 && growth > 16 && arenas == null) {
+        if (pretouched && liveGrowth == 0 && growth > 16 && System.getenv("MALLOC_ARENA_MAX") == null) {
             // Measured here: +124 MB in steps during slow (contended) epochs, +1 MB with MALLOC_ARENA_MAX=2.
             out.println("  native growth with no live NDArray added: glibc may have opened malloc arenas for threads "
-                    + "that met a locked one; MALLOC_ARENA_MAX=2 in the environment tells arenas from a leak");
+                    + "that met a locked one; MALLOC_ARENA_MAX=2 (the launcher's default) tells arenas from a leak");
         }
         return new BenchResult("train", r);
     }

@@ -178,7 +178,10 @@ class CliTest {
         java.util.List<String> keys = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertEquals(java.util.List.of("bench", "time", "cores", "engine", "pytorch_threads", "load_average_before",
-                "provenance"), keys.subList(0, 7), "the machine header comes first: " + keys);
+                "malloc", "provenance"), keys.subList(0, 8), "the machine header comes first: " + keys);
+        java.util.List<String> mallocKeys = new java.util.ArrayList<>();
+        json.get("malloc").fieldNames().forEachRemaining(mallocKeys::add);
+        assertEquals(BenchCommand.MALLOC_VARIABLES, mallocKeys, "the malloc settings are recorded, null when unset");
         assertEquals("strucspars", json.get("bench").asText());
         assertEquals("resnet20", json.get("model").asText());
         assertTrue(json.get("rows").size() > 0, "rows: " + json);
