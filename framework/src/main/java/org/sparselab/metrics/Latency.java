@@ -13,8 +13,18 @@ import java.util.Arrays;
  * (the output is read back), so the numbers are wall time a caller would see.
  */
 public final class Latency {
-    /** Milliseconds per forward pass. */
-    public record Stats(int batch, int repeats, double medianMs, double p90Ms, double minMs, double[] samplesMs) {
+    /**
+     * Milliseconds per forward pass, and the median of the process's minor page faults per timed pass ({@code -1}
+     * where the OS does not report them): a first touch of a page cost 6–7 µs on this project's VMs, so a form
+     * whose passes fault thousands of pages is timed on its allocations, not its arithmetic (README, "Memory and
+     * malloc").
+     */
+    public record Stats(int batch, int repeats, double medianMs, double p90Ms, double minMs, double[] samplesMs,
+            long faultsPerPass) {
+        public Stats(int batch, int repeats, double medianMs, double p90Ms, double minMs, double[] samplesMs) {
+            this(batch, repeats, medianMs, p90Ms, minMs, samplesMs, -1);
+        }
+
         /**
          * The median over rounds of this block's time ÷ {@code base}'s in the same round: with interleaved timing,
          * slow phases of a shared machine cancel within a round, so this is steadier than a ratio of medians.
@@ -53,6 +63,7 @@ public final class Latency {
             int warmup, int repeats, NDManager manager) {
         if (repeats <= 0) throw new IllegalArgumentException("repeats must be positive");
         double[][] ms = new double[blocks.size()][repeats];
+        long[][] faults = new long[blocks.size()][repeats];
         try (NDManager scope = manager.newSubManager()) {
             NDArray one = scope.randomNormal(new Shape(1, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3)));
             ParameterStore warm = new ParameterStore(scope, false);
@@ -72,19 +83,28 @@ public final class Latency {
                 for (int k = 0; k < blocks.size(); k++) {
                     try (NDManager pass = scope.newSubManager()) {
                         pass.tempAttachAll(x); // activations die with the pass; x returns to scope
+                        long f0 = PageFaults.minor();
                         long t0 = System.nanoTime();
                         NDList out = blocks.get(k).forward(ps, new NDList(x), false);
                         out.head().toFloatArray(); // wait for the result
-                        if (i >= warmup) ms[k][i - warmup] = (System.nanoTime() - t0) / 1e6;
+                        long t1 = System.nanoTime();
+                        if (i >= warmup) {
+                            ms[k][i - warmup] = (t1 - t0) / 1e6;
+                            long f1 = PageFaults.minor();
+                            faults[k][i - warmup] = f0 < 0 || f1 < 0 ? -1 : f1 - f0;
+                        }
                     }
                 }
             }
         }
         java.util.List<Stats> stats = new java.util.ArrayList<>();
-        for (double[] m : ms) {
-            double[] sorted = m.clone();
+        for (int k = 0; k < ms.length; k++) {
+            double[] sorted = ms[k].clone();
             Arrays.sort(sorted);
-            stats.add(new Stats(batch, repeats, percentile(sorted, 0.5), percentile(sorted, 0.9), sorted[0], m));
+            long[] f = faults[k].clone();
+            Arrays.sort(f);
+            stats.add(new Stats(batch, repeats, percentile(sorted, 0.5), percentile(sorted, 0.9), sorted[0], ms[k],
+                    f[0] < 0 ? -1 : f[f.length / 2]));
         }
         return stats;
     }

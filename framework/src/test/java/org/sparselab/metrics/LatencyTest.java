@@ -1,6 +1,7 @@
 package org.sparselab.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,7 +10,7 @@ import ai.djl.nn.Block;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Interleaved timing: one sample per round per block, and the paired ratio over rounds. */
+/** Interleaved timing: one sample per round per block, the paired ratio over rounds, page faults per pass. */
 class LatencyTest {
     @Test
     void thePairedRatioIsTheMedianOfPerRoundRatiosNotTheRatioOfMedians() {
@@ -36,6 +37,26 @@ class LatencyTest {
                 assertEquals(sorted[0], s.minMs());
                 assertEquals(Latency.percentile(sorted, 0.5), s.medianMs());
             }
+        }
+    }
+
+    @Test
+    void aStatLineGivesItsMinorFaultsEvenWithSpacesAndParenthesesInTheCommandName() {
+        String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 123456 0 7 0 55 12 0 0 20 0 30 0 100";
+        assertEquals(123456, PageFaults.parseMinor(stat));
+    }
+
+    @Test
+    void aPassThatTouchesFreshMemoryShowsItsPageFaults() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PageFaults.minor() >= 0, "no /proc/self/stat here");
+        try (NDManager m = NDManager.newBaseManager()) {
+            // 64 MB per pass, above glibc's largest mmap threshold (32 MB): fresh pages every pass, at least 32
+            // faults even where transparent huge pages (2 MB) back it.
+            Block fresh = new ai.djl.nn.LambdaBlock(x -> new ai.djl.ndarray.NDList(
+                    x.head().add(x.head().getManager().ones(new Shape(16, 1024, 1024)).sum())));
+            fresh.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 2, 4, 4));
+            Latency.Stats s = Latency.interleaved(List.of(fresh), new Shape(1, 2, 4, 4), 1, 1, 3, m).get(0);
+            assertTrue(s.faultsPerPass() >= 32, "faults per pass: " + s.faultsPerPass());
         }
     }
 }

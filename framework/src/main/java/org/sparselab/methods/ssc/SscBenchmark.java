@@ -87,8 +87,10 @@ public final class SscBenchmark {
                 for (int b : batches) {
                     List<Latency.Stats> t = Latency.interleaved(forms, sample, b, warmup, repeats, manager);
                     for (int i = 0; i < forms.size(); i++) {
-                        rows.add(row(variant.getKey(), names.get(i), "inference", b, density, t.get(i).medianMs(),
-                                t.get(i).p90Ms(), t.get(1).medianMs(), t.get(0).medianMs()));
+                        Map<String, Object> r = row(variant.getKey(), names.get(i), "inference", b, density,
+                                t.get(i).medianMs(), t.get(i).p90Ms(), t.get(1).medianMs(), t.get(0).medianMs());
+                        if (t.get(i).faultsPerPass() >= 0) r.put("faultsPerPass", t.get(i).faultsPerPass());
+                        rows.add(r);
                     }
                 }
                 double[][] train = trainSteps(forms.subList(0, 3), sample, trainBatch, warmup, repeats, manager);

@@ -41,15 +41,17 @@ public final class SscBenchmarks {
         r.putAll(SscBenchmark.run(f -> models.create(arch, new ModelContext(3, o.imageSize(), o.classes(), f,
                 ShuffleFactory.fixed())), sample, o.batches(), 64, Math.max(2, o.repeats() / 5), o.repeats(), 42));
         PrintWriter out = ctx.out();
-        out.printf(Locale.ROOT, "%-22s %-10s %-10s %5s %8s %10s %10s %9s %8s%n", "variant", "form", "pass", "batch",
-                "MACs d", "median ms", "p90 ms", "÷masked", "÷dense");
+        out.printf(Locale.ROOT, "%-22s %-10s %-10s %5s %8s %10s %10s %9s %8s %12s%n", "variant", "form", "pass",
+                "batch", "MACs d", "median ms", "p90 ms", "÷masked", "÷dense", "faults/pass");
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("rows")) {
-            out.printf(Locale.ROOT, "%-22s %-10s %-10s %5d %8.3f %10.3f %10.3f %9.2f %8.2f%n", row.get("variant"),
+            out.printf(Locale.ROOT, "%-22s %-10s %-10s %5d %8.3f %10.3f %10.3f %9.2f %8.2f %12s%n", row.get("variant"),
                     row.get("form"), row.get("pass"), ((Number) row.get("batch")).intValue(),
                     ((Number) row.get("macsDensity")).doubleValue(), ((Number) row.get("medianMs")).doubleValue(),
                     ((Number) row.get("p90Ms")).doubleValue(), ((Number) row.get("vsMasked")).doubleValue(),
-                    ((Number) row.get("vsDense")).doubleValue());
+                    ((Number) row.get("vsDense")).doubleValue(), row.getOrDefault("faultsPerPass", "-"));
         }
+        out.println("faults/pass: the process's minor page faults per timed pass (median); thousands mean the form is "
+                + "timed on fresh allocations (README, \"Memory and malloc\")");
         out.println();
         out.printf(Locale.ROOT, "%-22s %-22s %11s %11s %10s  %s%n", "variant", "layer", "masked b64", "decomp b64",
                 "deployed", "decomposition");
