@@ -19,6 +19,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import org.sparselab.nn.ChannelGather;
 import org.sparselab.nn.Constants;
+import org.sparselab.nn.HostArrays;
 import org.sparselab.nn.CostedLayer;
 import org.sparselab.nn.LayerCost;
 import org.sparselab.nn.LayerTrace;
@@ -467,7 +468,9 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     private NDArray hardForwardHost(ParameterStore ps, NDArray x, NDArray z, boolean gather) {
         int n = (int) x.getShape().get(0);
         NDManager m = x.getManager();
-        if (gather) return gathered(ps, x, m.create(hostRows(z.toFloatArray(), n)).toDevice(x.getDevice(), false));
+        if (gather) {
+            return gathered(ps, x, HostArrays.int64(hostRows(z.toFloatArray(), n), m).toDevice(x.getDevice(), false));
+        }
         int[][][][] perms = permutations(z.toFloatArray(), n);
         NDArray a = oneHot(m, perms[0], layout.n1()).toDevice(x.getDevice(), false);
         NDArray b = oneHot(m, perms[1], layout.n2()).toDevice(x.getDevice(), false);
