@@ -154,6 +154,9 @@ final class RunTracking implements AutoCloseable {
         if (latency == null) return;
         if (latency.b1() != null) add(points, prefix + "latency_b1_ms", latency.b1().medianMs(), now, step);
         if (latency.b64() != null) add(points, prefix + "latency_b64_ms", latency.b64().medianMs(), now, step);
+        // Page faults per pass beside each latency: a reader of the MLflow run sees when a time is an allocator's.
+        if (latency.b1() != null) add(points, prefix + "latency_b1_faults", latency.b1().faultsPerPass(), now, step);
+        if (latency.b64() != null) add(points, prefix + "latency_b64_faults", latency.b64().faultsPerPass(), now, step);
     }
 
     private static void add(List<MetricPoint> points, String key, Number value, long now, long step) {

@@ -127,6 +127,10 @@ class StrucSparsPipelineTest {
         assertEquals(true, ((Map<String, Object>) deployed.get("latency")).get("interleaved"),
                 "trained and deployed timed pass by pass, so their ratio is fair on a loaded machine");
         assertTrue(((Map<String, Object>) s.get("latency")).containsKey("b1"), "the trained model's latency");
+        if (java.nio.file.Files.isReadable(Path.of("/proc/self/stat"))) {
+            var b64 = (Map<String, Object>) ((Map<String, Object>) deployed.get("latency")).get("b64");
+            assertTrue(((Number) b64.get("faults_per_pass")).longValue() >= 0, "page faults beside the time: " + b64);
+        }
 
         // The autotuned export's choice and timings (output.deploy_*), per layer and for the whole model.
         var export = (Map<String, Object>) deployed.get("export");

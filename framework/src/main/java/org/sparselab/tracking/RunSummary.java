@@ -263,8 +263,12 @@ public record RunSummary(
     /** Forward latency in ms per batch size ({@code b1}, {@code b64}); {@code interleaved} when timed beside another form. */
     public record Latency(Timing b1, Timing b64, Boolean interleaved) {}
 
-    /** Median and 90th percentile of {@code repeats} timed forward passes. */
-    public record Timing(Double medianMs, Double p90Ms, Integer repeats) {}
+    /**
+     * Median and 90th percentile of {@code repeats} timed forward passes, and the median of the process's minor page
+     * faults per pass (null: not counted, as before 2026-12-06, or no /proc): thousands mean the pass was timed on
+     * fresh allocations (README, "Memory and malloc").
+     */
+    public record Timing(Double medianMs, Double p90Ms, Integer repeats, Long faultsPerPass) {}
 
     /**
      * The method's deployment form, checked against the trained model: its cost, its accuracy on the evaluation split

@@ -40,6 +40,7 @@ class RunSummaryTest {
         assertEquals(s.finalModel(), s.finalCost(), "the post-training cost wins");
         assertNull(s.deployed().latency().interleaved(), "recorded before the two forms were timed interleaved");
         assertTrue(s.deployed().latency().b1().medianMs() > 0);
+        assertNull(s.deployed().latency().b1().faultsPerPass(), "page faults were not counted then");
         assertEquals("test", s.best().split());
         assertTrue(s.finalMetrics().get("train").top1() > 0.5);
     }
@@ -53,6 +54,17 @@ class RunSummaryTest {
             ((ObjectNode) original).put("schema_version", RunSummary.SCHEMA_VERSION);
             assertEquals(original, written, r + ": no field lost or renamed");
         }
+    }
+
+    @Test
+    void pageFaultsPerPassRoundTrip() throws IOException {
+        Path run = runWith("v1-strucspars-resumed.json");
+        ObjectNode tree = (ObjectNode) RunSummary.JSON.readTree(run.resolve(RunRecorder.SUMMARY).toFile());
+        ((ObjectNode) tree.path("deployed").path("latency").path("b64")).put("faults_per_pass", 116153);
+        Files.writeString(run.resolve(RunRecorder.SUMMARY), tree.toString());
+        RunSummary s = RunSummary.read(run);
+        assertEquals(116153L, s.deployed().latency().b64().faultsPerPass());
+        assertTrue(s.toJson().contains("\"faults_per_pass\" : 116153"), s.toJson());
     }
 
     @Test
