@@ -347,9 +347,8 @@ public final class RunPipeline {
         if (repeats == 0) return out;
         List<List<RunSummary.Timing>> timings = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) timings.add(new ArrayList<>());
-        for (int batch : new int[] {1, 64}) {
-            var stats = Latency.interleaved(blocks, sample, batch, Math.max(2, repeats / 4), repeats,
-                    model.getNDManager());
+        for (var stats : Latency.interleaved(blocks, sample, new int[] {1, 64}, Math.max(2, repeats / 4), repeats,
+                model.getNDManager())) {
             for (int i = 0; i < blocks.size(); i++) {
                 var st = stats.get(i);
                 timings.get(i).add(new RunSummary.Timing(st.medianMs(), st.p90Ms(), st.repeats(),

@@ -61,42 +61,63 @@ public final class Latency {
      */
     public static java.util.List<Stats> interleaved(java.util.List<Block> blocks, Shape sampleShape, int batch,
             int warmup, int repeats, NDManager manager) {
+        return interleaved(blocks, sampleShape, new int[] {batch}, warmup, repeats, manager).get(0);
+    }
+
+    /**
+     * {@link #interleaved(java.util.List, Shape, int, int, int, NDManager)} at each of {@code batches} in turn, after
+     * one JIT warm-up for all of them: per batch size (in the given order), the blocks' stats.
+     */
+    public static java.util.List<java.util.List<Stats>> interleaved(java.util.List<Block> blocks, Shape sampleShape,
+            int[] batches, int warmup, int repeats, NDManager manager) {
         if (repeats <= 0) throw new IllegalArgumentException("repeats must be positive");
-        double[][] ms = new double[blocks.size()][repeats];
-        long[][] faults = new long[blocks.size()][repeats];
+        java.util.List<java.util.List<Stats>> perBatch = new java.util.ArrayList<>();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray one = scope.randomNormal(new Shape(1, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3)));
-            ParameterStore warm = new ParameterStore(scope, false);
-            long start = System.nanoTime();
-            for (int i = 0; i < JIT_WARMUP_ROUNDS && System.nanoTime() - start < JIT_WARMUP_MAX_NANOS; i++) {
-                for (Block b : blocks) {
-                    try (NDManager pass = scope.newSubManager()) {
-                        pass.tempAttachAll(one);
-                        b.forward(warm, new NDList(one), false).head().toFloatArray();
-                    }
+            jitWarmup(blocks, sampleShape, scope);
+            for (int batch : batches) perBatch.add(timed(blocks, sampleShape, batch, warmup, repeats, scope));
+        }
+        return perBatch;
+    }
+
+    private static void jitWarmup(java.util.List<Block> blocks, Shape sampleShape, NDManager scope) {
+        NDArray one = scope.randomNormal(new Shape(1, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3)));
+        ParameterStore warm = new ParameterStore(scope, false);
+        long start = System.nanoTime();
+        for (int i = 0; i < JIT_WARMUP_ROUNDS && System.nanoTime() - start < JIT_WARMUP_MAX_NANOS; i++) {
+            for (Block b : blocks) {
+                try (NDManager pass = scope.newSubManager()) {
+                    pass.tempAttachAll(one);
+                    b.forward(warm, new NDList(one), false).head().toFloatArray();
                 }
             }
-            Shape shape = new Shape(batch, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3));
-            NDArray x = scope.randomNormal(shape);
-            ParameterStore ps = new ParameterStore(scope, false);
-            for (int i = 0; i < warmup + repeats; i++) {
-                for (int k = 0; k < blocks.size(); k++) {
-                    try (NDManager pass = scope.newSubManager()) {
-                        pass.tempAttachAll(x); // activations die with the pass; x returns to scope
-                        long f0 = PageFaults.minor();
-                        long t0 = System.nanoTime();
-                        NDList out = blocks.get(k).forward(ps, new NDList(x), false);
-                        out.head().toFloatArray(); // wait for the result
-                        long t1 = System.nanoTime();
-                        if (i >= warmup) {
-                            ms[k][i - warmup] = (t1 - t0) / 1e6;
-                            long f1 = PageFaults.minor();
-                            faults[k][i - warmup] = f0 < 0 || f1 < 0 ? -1 : f1 - f0;
-                        }
+        }
+    }
+
+    private static java.util.List<Stats> timed(java.util.List<Block> blocks, Shape sampleShape, int batch,
+            int warmup, int repeats, NDManager scope) {
+        double[][] ms = new double[blocks.size()][repeats];
+        long[][] faults = new long[blocks.size()][repeats];
+        Shape shape = new Shape(batch, sampleShape.get(1), sampleShape.get(2), sampleShape.get(3));
+        NDArray x = scope.randomNormal(shape);
+        ParameterStore ps = new ParameterStore(scope, false);
+        for (int i = 0; i < warmup + repeats; i++) {
+            for (int k = 0; k < blocks.size(); k++) {
+                try (NDManager pass = scope.newSubManager()) {
+                    pass.tempAttachAll(x); // activations die with the pass; x returns to scope
+                    long f0 = PageFaults.minor();
+                    long t0 = System.nanoTime();
+                    NDList out = blocks.get(k).forward(ps, new NDList(x), false);
+                    out.head().toFloatArray(); // wait for the result
+                    long t1 = System.nanoTime();
+                    if (i >= warmup) {
+                        ms[k][i - warmup] = (t1 - t0) / 1e6;
+                        long f1 = PageFaults.minor();
+                        faults[k][i - warmup] = f0 < 0 || f1 < 0 ? -1 : f1 - f0;
                     }
                 }
             }
         }
+        x.close();
         java.util.List<Stats> stats = new java.util.ArrayList<>();
         for (int k = 0; k < ms.length; k++) {
             double[] sorted = ms[k].clone();

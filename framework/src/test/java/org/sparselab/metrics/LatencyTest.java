@@ -41,6 +41,25 @@ class LatencyTest {
     }
 
     @Test
+    void severalBatchSizesAreTimedInTheirOrderAfterOneWarmUp() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block relu = Activation.reluBlock();
+            relu.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 2, 4, 4));
+            List<List<Latency.Stats>> t = Latency.interleaved(List.of(relu, relu, relu), new Shape(1, 2, 4, 4),
+                    new int[] {1, 64, 5}, 1, 4, m);
+            assertEquals(3, t.size());
+            int[] expected = {1, 64, 5};
+            for (int j = 0; j < 3; j++) {
+                assertEquals(3, t.get(j).size(), "one entry per block");
+                for (Latency.Stats s : t.get(j)) {
+                    assertEquals(expected[j], s.batch());
+                    assertEquals(4, s.samplesMs().length);
+                }
+            }
+        }
+    }
+
+    @Test
     void aStatLineGivesItsMinorFaultsEvenWithSpacesAndParenthesesInTheCommandName() {
         String stat = "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 123456 0 7 0 55 12 0 0 20 0 30 0 100";
         assertEquals(123456, PageFaults.parseMinor(stat));

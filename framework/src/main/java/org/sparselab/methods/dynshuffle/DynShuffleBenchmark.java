@@ -79,8 +79,10 @@ public final class DynShuffleBenchmark {
                 cost.put(name, cost(Profiler.profile(b, sample, manager)));
             }
             out.put("profile", cost);
-            for (int batch : batches) {
-                List<Latency.Stats> t = Latency.interleaved(blocks, sample, batch, warmup, repeats, manager);
+            List<List<Latency.Stats>> perBatch = Latency.interleaved(blocks, sample, batches, warmup, repeats, manager);
+            for (int j = 0; j < batches.length; j++) {
+                int batch = batches[j];
+                List<Latency.Stats> t = perBatch.get(j);
                 for (int k = 0; k < names.size(); k++) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("form", names.get(k));

@@ -84,8 +84,11 @@ public final class SscBenchmark {
                 double density = (double) macs / denseMacs;
                 List<Block> forms = List.of(dense, masked, decomposed, deployed);
                 List<String> names = List.of("dense", "masked", "decomposed", "deployed");
-                for (int b : batches) {
-                    List<Latency.Stats> t = Latency.interleaved(forms, sample, b, warmup, repeats, manager);
+                List<List<Latency.Stats>> perBatch = Latency.interleaved(forms, sample, batches, warmup, repeats,
+                        manager);
+                for (int j = 0; j < batches.length; j++) {
+                    int b = batches[j];
+                    List<Latency.Stats> t = perBatch.get(j);
                     for (int i = 0; i < forms.size(); i++) {
                         Map<String, Object> r = row(variant.getKey(), names.get(i), "inference", b, density,
                                 t.get(i).medianMs(), t.get(i).p90Ms(), t.get(1).medianMs(), t.get(0).medianMs());

@@ -72,9 +72,11 @@ public final class DeploymentBenchmark {
                             l.level());
                 }
                 Block noGather = GroupedExport.export(masked, method.layers(), build, sample);
-                for (int b : batches) {
-                    List<Latency.Stats> t = Latency.interleaved(List.of(dense, deployed, grouped, unfolded, noGather),
-                            sample, b, warmup, repeats, manager);
+                List<List<Latency.Stats>> perBatch = Latency.interleaved(
+                        List.of(dense, deployed, grouped, unfolded, noGather), sample, batches, warmup, repeats, manager);
+                for (int j = 0; j < batches.length; j++) {
+                    int b = batches[j];
+                    List<Latency.Stats> t = perBatch.get(j);
                     rows.add(row("dense", target, b, denseMacs, denseMacs, t.get(0), t.get(0)));
                     rows.add(row("deployed", target, b, denseMacs, macs, t.get(0), t.get(1)));
                     rows.add(row("grouped", target, b, denseMacs, macs, t.get(0), t.get(2)));
