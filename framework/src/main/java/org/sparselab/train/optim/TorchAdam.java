@@ -62,8 +62,8 @@ public final class TorchAdam extends TorchOptimizer {
     protected void step(NDArray w, NDArray grad, ParamState s, boolean decay, double lr, NDManager stateManager) {
         NDArray g = grad; // shared with the other device copies: never modified in place
         if (weightDecay != 0 && decay) {
-            if (decoupled) w.muli(1 - lr * weightDecay);
-            else g = g.add(w.mul(weightDecay));
+            if (decoupled) w.muli(scalar(1 - lr * weightDecay, stateManager));
+            else g = g.add(w.mul(scalar(weightDecay, stateManager)));
         }
         if (s.buffers[0] == null) {
             for (int i = 0; i < 2; i++) {
@@ -74,11 +74,11 @@ public final class TorchAdam extends TorchOptimizer {
         NDArray m = s.buffers[0];
         NDArray v = s.buffers[1];
         // torch: exp_avg.lerp_(g, 1 − β1), equal to β1·m + (1 − β1)·g
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        m.muli(scalar(beta1, stateManager)).addi(g.mul(scalar(1 - beta1, stateManager)));
+        v.muli(scalar(beta2, stateManager)).addi(g.mul(g).muli(scalar(1 - beta2, stateManager)));
         double biasCorrection1 = 1 - Math.pow(beta1, s.step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-        NDArray denom = v.sqrt().divi(biasCorrection2Sqrt).addi(eps);
-        w.subi(m.div(denom).muli(lr / biasCorrection1));
+        NDArray denom = v.sqrt().divi(scalar(biasCorrection2Sqrt, stateManager)).addi(scalar(eps, stateManager));
+        w.subi(m.div(denom).muli(scalar(lr / biasCorrection1, stateManager)));
     }
 }

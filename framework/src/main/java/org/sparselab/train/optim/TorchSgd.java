@@ -52,7 +52,7 @@ public final class TorchSgd extends TorchOptimizer {
     @Override
     protected void step(NDArray w, NDArray grad, ParamState s, boolean decay, double lr, NDManager stateManager) {
         NDArray g = grad; // shared with the other device copies: never modified in place
-        if (weightDecay != 0 && decay) g = g.add(w.mul(weightDecay));
+        if (weightDecay != 0 && decay) g = g.add(w.mul(scalar(weightDecay, stateManager)));
         if (momentum != 0) {
             NDArray buf = s.buffers[0];
             if (buf == null) {
@@ -60,10 +60,10 @@ public final class TorchSgd extends TorchOptimizer {
                 buf.attach(stateManager);
                 s.buffers[0] = buf;
             } else {
-                buf.muli(momentum).addi(g);
+                buf.muli(scalar(momentum, stateManager)).addi(g);
             }
-            g = nesterov ? g.add(buf.mul(momentum)) : buf;
+            g = nesterov ? g.add(buf.mul(scalar(momentum, stateManager))) : buf;
         }
-        w.subi(g.mul(lr));
+        w.subi(g.mul(scalar(lr, stateManager)));
     }
 }

@@ -54,6 +54,27 @@ class TorchOptimizerTest {
     }
 
     @Test
+    void cachedScalarOperandsGiveBitForBitWhatDjlsNumberOperandsGive() {
+        try (TorchSgd opt = new TorchSgd(0.1)) {
+            NDArray w = manager.randomNormal(new ai.djl.ndarray.types.Shape(1000));
+            double[] values = {0.1, 5e-4, 0.9, 1 - 0.999, 0.1 / (1 - Math.pow(0.9, 7)), Math.sqrt(1 - Math.pow(0.999, 3)),
+                1e-8, 1 - 0.1 * 5e-4};
+            for (int round = 0; round < 3; round++) { // the second and third rounds read the cache
+                for (double v : values) {
+                    NDArray s = opt.scalar(v, manager);
+                    assertArrayEquals(w.mul(v).toFloatArray(), w.mul(s).toFloatArray(), 0f, "mul " + v);
+                    assertArrayEquals(w.div(v).toFloatArray(), w.div(s).toFloatArray(), 0f, "div " + v);
+                    assertArrayEquals(w.add(v).toFloatArray(), w.add(s).toFloatArray(), 0f, "add " + v);
+                    assertArrayEquals(w.duplicate().muli(v).toFloatArray(), w.duplicate().muli(s).toFloatArray(), 0f);
+                }
+            }
+            for (int i = 0; i < 100; i++) opt.scalar(i + 0.5, manager); // evicts: the cache stays small
+            assertEquals(0.25f, opt.scalar(0.25, manager).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .getFloat(), "a value still creates its scalar after evictions");
+        }
+    }
+
+    @Test
     void plainSgd() {
         // w ← w − 0.1·g
         // 1: [1 − 0.05, −2 − 0.1]       = [0.95, −2.1]
