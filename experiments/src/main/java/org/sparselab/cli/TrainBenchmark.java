@@ -292,7 +292,7 @@ final class TrainBenchmark {
         if (pretouched && liveGrowth == 0 && growth > 16 && System.getenv("MALLOC_ARENA_MAX") == null) {
             // Measured here: +124 MB in steps during slow (contended) epochs, +1 MB with MALLOC_ARENA_MAX=2.
             out.println("  native growth with no live NDArray added: glibc may have opened malloc arenas for threads "
-                    + "that met a locked one; MALLOC_ARENA_MAX=2 (the launcher's default) tells arenas from a leak");
+                    + "that met a locked one; MALLOC_ARENA_MAX=1 (the launcher's default) tells arenas from a leak");
         }
         return new BenchResult("train", r);
     }

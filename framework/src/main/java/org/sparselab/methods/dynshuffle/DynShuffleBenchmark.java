@@ -167,7 +167,7 @@ public final class DynShuffleBenchmark {
                             NDArray[] g = layer.hardFactors(z, n);
                             layer.gatherIndex(g[0], g[1], n);
                         },
-                        () -> x.getManager().create(layer.hostRows(z.toFloatArray(), n)),
+                        () -> layer.hostIndex(z, n, x.getManager()),
                         () -> ChannelGather.rows(x, index));
                 double[][] us = new double[stages.size()][repeats];
                 for (int i = 0; i < warmup + repeats; i++) {

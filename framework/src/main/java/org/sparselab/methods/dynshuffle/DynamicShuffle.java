@@ -468,13 +468,16 @@ public final class DynamicShuffle extends AbstractBlock implements CostedLayer {
     private NDArray hardForwardHost(ParameterStore ps, NDArray x, NDArray z, boolean gather) {
         int n = (int) x.getShape().get(0);
         NDManager m = x.getManager();
-        if (gather) {
-            return gathered(ps, x, HostArrays.int64(hostRows(z.toFloatArray(), n), m).toDevice(x.getDevice(), false));
-        }
+        if (gather) return gathered(ps, x, hostIndex(z, n, m).toDevice(x.getDevice(), false));
         int[][][][] perms = permutations(z.toFloatArray(), n);
         NDArray a = oneHot(m, perms[0], layout.n1()).toDevice(x.getDevice(), false);
         NDArray b = oneHot(m, perms[1], layout.n2()).toDevice(x.getDevice(), false);
         return combine(ps, x, a, b, false);
+    }
+
+    /** The host path's gather index: {@link #hostRows} of the logits {@code z}, as an engine array of {@code m}. */
+    NDArray hostIndex(NDArray z, int n, NDManager m) {
+        return HostArrays.int64(hostRows(z.toFloatArray(), n), m);
     }
 
     /**
