@@ -1,11 +1,11 @@
 package org.sparselab.models;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import java.util.List;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
+import org.sparselab.nn.InPlace;
 
 /**
  * CIFAR ResNets (He et al., 2016, §4.2): a 3×3 stem of 16 channels, three stages of n basic blocks with 16, 32 and
@@ -68,6 +68,6 @@ final class CifarResNet {
                 ? Layers.addIdentity(main)
                 : Layers.add(main, Layers.convBn(ctx,
                         ConvSpec.of(path + ".shortcut", Role.SHORTCUT, in, out, 1, stride, 1)));
-        return new SequentialBlock().add(sum).add(Activation.reluBlock());
+        return new SequentialBlock().add(sum).add(InPlace.reluBlock());
     }
 }

@@ -11,27 +11,22 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.initializer.Initializer;
 import java.util.List;
+import org.sparselab.nn.BatchNorm2d;
 import org.sparselab.nn.ConvSpec;
+import org.sparselab.nn.InPlace;
 
 
 /** The few building blocks every model family shares: conv + BN (+ activation), residual add, concat, head. */
 final class Layers {
     private Layers() {}
 
-    /**
-     * BatchNorm with PyTorch's defaults: eps 1e-5, momentum 0.1, γ = 1, β = 0. DJL's momentum is the weight of the
-     * old running value (the PyTorch engine passes {@code 1 - momentum} to {@code torch.batch_norm}), hence 0.9.
-     */
+    /** BatchNorm with PyTorch's defaults: eps 1e-5, momentum 0.1, γ = 1, β = 0. */
     static Block bn() {
-        BatchNorm bn = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
-        bn.setInitializer(Initializer.ONES, Parameter.Type.GAMMA);
-        bn.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
-        return bn;
+        return BatchNorm2d.torchDefaults();
     }
 
     /** The factory's conv for {@code spec}, then BN. */
@@ -41,7 +36,7 @@ final class Layers {
 
     /** The factory's conv for {@code spec}, then BN and ReLU. */
     static SequentialBlock convBnRelu(ModelContext ctx, ConvSpec spec) {
-        return convBn(ctx, spec).add(Activation.reluBlock());
+        return convBn(ctx, spec).add(InPlace.reluBlock());
     }
 
     /** The factory's conv for {@code spec}, then BN and ReLU6 (MobileNetV2). */
@@ -49,10 +44,13 @@ final class Layers {
         return convBn(ctx, spec).add(Activation.relu6Block());
     }
 
-    /** {@code main(x) + shortcut(x)}. */
+    /**
+     * {@code main(x) + shortcut(x)}, summed into main's output (as {@code out += identity}): main must end in a layer
+     * whose backward does not need its output (BN, a conv), and must not return its input.
+     */
     static ParallelBlock add(Block main, Block shortcut) {
         return new ParallelBlock(
-                outs -> new NDList(outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow())),
+                outs -> new NDList(outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow())),
                 List.of(main, shortcut));
     }
 

@@ -1,6 +1,5 @@
 package org.sparselab.models;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.ConvSpec.Role;
+import org.sparselab.nn.InPlace;
 import org.sparselab.nn.ShuffleSpec;
 
 /**
@@ -101,6 +101,6 @@ final class ShuffleNetV1 {
         main.add(Layers.convBn(ctx, ConvSpec.of(path + ".dw", Role.BLOCK, mid, mid, 3, stride, mid)))
                 .add(Layers.convBn(ctx, ConvSpec.of(path + ".conv2", Role.BLOCK, mid, convOut, 1, 1, groups)));
         Block merged = stride == 1 ? Layers.addIdentity(main) : Layers.concat(Layers.avgPool3x3s2(), main);
-        return new SequentialBlock().add(merged).add(Activation.reluBlock());
+        return new SequentialBlock().add(merged).add(InPlace.reluBlock());
     }
 }

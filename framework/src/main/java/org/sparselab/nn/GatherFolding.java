@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.BatchNorm;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +76,7 @@ public final class GatherFolding {
     }
 
     private static boolean perChannel(Block b) {
-        return b instanceof BatchNorm || b instanceof LambdaBlock l && PER_CHANNEL_LAMBDAS.contains(l.getName());
+        return BatchNorm2d.isBatchNorm(b) || b instanceof LambdaBlock l && PER_CHANNEL_LAMBDAS.contains(l.getName());
     }
 
     private static void fold(PermutedGroupConv2d a, List<Block> between, PermutedGroupConv2d b) {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.sparselab.methods.masking.WeightTransfer;
+import org.sparselab.nn.BatchNorm2d;
 import org.sparselab.nn.Conv2dBlock;
 import org.sparselab.nn.ConvFactory;
 import org.sparselab.nn.ConvSpec;
@@ -142,7 +142,7 @@ final class CciExport {
                 pending[0] = first ? k : null;
                 return true;
             }
-            if (from instanceof BatchNorm && pending[0] != null) {
+            if (BatchNorm2d.isBatchNorm(from) && pending[0] != null) {
                 var fp = from.getDirectParameters();
                 var tp = to.getDirectParameters();
                 for (int i = 0; i < fp.size(); i++) {

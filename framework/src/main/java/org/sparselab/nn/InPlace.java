@@ -1,0 +1,36 @@
+package org.sparselab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+
+/**
+ * In-place activations, as {@code nn.ReLU(inplace=True)}: the result overwrites its input instead of filling a fresh
+ * buffer. At ResNet-20 scale a fresh 6 MB output is written to memory that is not in cache, which made an
+ * out-of-place ReLU cost about as much as the BN before it; PyTorch's reference models avoid that by running their
+ * ReLUs in place. DJL exposes no in-place ReLU, so it runs as a TorchScript module ({@link TorchScriptModule}); the
+ * values and gradients are those of {@link Activation#relu} bit for bit. Use it only where nothing else reads the
+ * input afterwards (a BN's or a sum's output): autograd refuses, loudly, an input that a backward step still needs.
+ * Where the engine cannot load TorchScript it falls back to the out-of-place ReLU.
+ */
+public final class InPlace {
+    private static final TorchScriptModule RELU = TorchScriptModule.supported()
+            ? TorchScriptModule.compile("InPlaceRelu", "  def forward(self, x: Tensor) -> Tensor:\n"
+                    + "    return torch.relu_(x)\n")
+            : null;
+
+    private InPlace() {}
+
+    /** ReLU of {@code x}, written into {@code x}'s memory; the returned array shares it. */
+    public static NDArray relu(NDArray x) {
+        if (RELU == null) return Activation.relu(x);
+        return RELU.forward(new NDList(x)).singletonOrThrow();
+    }
+
+    /** A block applying {@link #relu}; named and saved as DJL's ReLU block, so saved models are unchanged. */
+    public static Block reluBlock() {
+        return LambdaBlock.singleton(InPlace::relu, "ReLU");
+    }
+}
