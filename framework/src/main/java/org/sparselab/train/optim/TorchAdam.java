@@ -2,6 +2,7 @@ package org.sparselab.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.function.Predicate;
 
 /**
@@ -60,10 +61,11 @@ public final class TorchAdam extends TorchOptimizer {
 
     @Override
     protected void step(NDArray w, NDArray grad, ParamState s, boolean decay, double lr, NDManager stateManager) {
+        DataType t = w.getDataType(); // scalars in the weight's type: see scalar()
         NDArray g = grad; // shared with the other device copies: never modified in place
         if (weightDecay != 0 && decay) {
-            if (decoupled) w.muli(scalar(1 - lr * weightDecay, stateManager));
-            else g = g.add(w.mul(scalar(weightDecay, stateManager)));
+            if (decoupled) w.muli(scalar(1 - lr * weightDecay, t, stateManager));
+            else g = g.add(w.mul(scalar(weightDecay, t, stateManager)));
         }
         if (s.buffers[0] == null) {
             for (int i = 0; i < 2; i++) {
@@ -74,11 +76,11 @@ public final class TorchAdam extends TorchOptimizer {
         NDArray m = s.buffers[0];
         NDArray v = s.buffers[1];
         // torch: exp_avg.lerp_(g, 1 − β1), equal to β1·m + (1 − β1)·g
-        m.muli(scalar(beta1, stateManager)).addi(g.mul(scalar(1 - beta1, stateManager)));
-        v.muli(scalar(beta2, stateManager)).addi(g.mul(g).muli(scalar(1 - beta2, stateManager)));
+        m.muli(scalar(beta1, t, stateManager)).addi(g.mul(scalar(1 - beta1, t, stateManager)));
+        v.muli(scalar(beta2, t, stateManager)).addi(g.mul(g).muli(scalar(1 - beta2, t, stateManager)));
         double biasCorrection1 = 1 - Math.pow(beta1, s.step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-        NDArray denom = v.sqrt().divi(scalar(biasCorrection2Sqrt, stateManager)).addi(scalar(eps, stateManager));
-        w.subi(m.div(denom).muli(scalar(lr / biasCorrection1, stateManager)));
+        NDArray denom = v.sqrt().divi(scalar(biasCorrection2Sqrt, t, stateManager)).addi(scalar(eps, t, stateManager));
+        w.subi(m.div(denom).muli(scalar(lr / biasCorrection1, t, stateManager)));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -44,7 +45,7 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
     private final Map<String, ParamState> loaded = new HashMap<>();
     private final Map<String, String> names = new ConcurrentHashMap<>(); // parameter id → stable name
     // scalar operands per device, as the engine arrays DJL's op(Number) would create for each call (see scalar)
-    private final Map<Device, Map<Double, NDArray>> scalars = new ConcurrentHashMap<>();
+    private final Map<Device, Map<ScalarKey, NDArray>> scalars = new ConcurrentHashMap<>();
     private static final int SCALAR_CACHE_SIZE = 16;
 
     /** One parameter's state on one device: steps taken and the subclass's buffers (null until first needed). */
@@ -134,26 +135,33 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
     }
 
     /**
-     * {@code value} as an engine scalar on {@code stateManager}'s device, exactly what DJL's {@code mul(Number)} and
-     * kin create on every call (a float64 0-d array: the op then computes in the weight's type, so the update is
-     * bit-for-bit the same), kept for reuse. Creating one per call went through a fresh direct buffer each time: with
-     * 3 to 8 scalar operands per parameter tensor, about 200 per ResNet-20 step. Values that change every step (a
-     * scheduled learning rate, Adam's bias corrections) age out of a small per-device cache.
+     * {@code value} as a 0-d engine array of {@code type} (the weight's) on {@code stateManager}'s device, kept for
+     * reuse. DJL's {@code mul(Number)} and kin create a float64 0-d array on every call, through a fresh direct
+     * buffer, and the engine then casts it to the weight's type inside the op (an {@code aten::to} per op): about
+     * 200 of each per ResNet-20 step. The cast is done once here, by the engine, so the update is bit for bit the same.
+     * Values that change every step (a scheduled learning rate, Adam's bias corrections) age out of a small
+     * per-device cache.
      */
-    protected final NDArray scalar(double value, NDManager stateManager) {
-        Map<Double, NDArray> cache = scalars.computeIfAbsent(stateManager.getDevice(), d -> new LinkedHashMap<>(
+    protected final NDArray scalar(double value, DataType type, NDManager stateManager) {
+        Map<ScalarKey, NDArray> cache = scalars.computeIfAbsent(stateManager.getDevice(), d -> new LinkedHashMap<>(
                 SCALAR_CACHE_SIZE * 2, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Double, NDArray> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ScalarKey, NDArray> eldest) {
                 if (size() <= SCALAR_CACHE_SIZE) return false;
                 eldest.getValue().close();
                 return true;
             }
         });
         synchronized (cache) {
-            return cache.computeIfAbsent(value, v -> stateManager.create(v));
+            return cache.computeIfAbsent(new ScalarKey(value, type), k -> {
+                try (NDArray wide = stateManager.create(value)) {
+                    return wide.toType(type, true);
+                }
+            });
         }
     }
+
+    private record ScalarKey(double value, DataType type) {}
 
     private NDManager manager(Device device, NDArray like) {
         return managers.computeIfAbsent(

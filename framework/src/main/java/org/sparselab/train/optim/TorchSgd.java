@@ -2,6 +2,7 @@ package org.sparselab.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.function.Predicate;
 
 /**
@@ -51,8 +52,9 @@ public final class TorchSgd extends TorchOptimizer {
 
     @Override
     protected void step(NDArray w, NDArray grad, ParamState s, boolean decay, double lr, NDManager stateManager) {
+        DataType t = w.getDataType(); // scalars in the weight's type: see scalar()
         NDArray g = grad; // shared with the other device copies: never modified in place
-        if (weightDecay != 0 && decay) g = g.add(w.mul(scalar(weightDecay, stateManager)));
+        if (weightDecay != 0 && decay) g = g.add(w.mul(scalar(weightDecay, t, stateManager)));
         if (momentum != 0) {
             NDArray buf = s.buffers[0];
             if (buf == null) {
@@ -60,10 +62,10 @@ public final class TorchSgd extends TorchOptimizer {
                 buf.attach(stateManager);
                 s.buffers[0] = buf;
             } else {
-                buf.muli(scalar(momentum, stateManager)).addi(g);
+                buf.muli(scalar(momentum, t, stateManager)).addi(g);
             }
-            g = nesterov ? g.add(buf.mul(scalar(momentum, stateManager))) : buf;
+            g = nesterov ? g.add(buf.mul(scalar(momentum, t, stateManager))) : buf;
         }
-        w.subi(g.mul(scalar(lr, stateManager)));
+        w.subi(g.mul(scalar(lr, t, stateManager)));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
@@ -61,16 +62,20 @@ class TorchOptimizerTest {
                 1e-8, 1 - 0.1 * 5e-4};
             for (int round = 0; round < 3; round++) { // the second and third rounds read the cache
                 for (double v : values) {
-                    NDArray s = opt.scalar(v, manager);
+                    NDArray s = opt.scalar(v, DataType.FLOAT32, manager);
                     assertArrayEquals(w.mul(v).toFloatArray(), w.mul(s).toFloatArray(), 0f, "mul " + v);
                     assertArrayEquals(w.div(v).toFloatArray(), w.div(s).toFloatArray(), 0f, "div " + v);
                     assertArrayEquals(w.add(v).toFloatArray(), w.add(s).toFloatArray(), 0f, "add " + v);
                     assertArrayEquals(w.duplicate().muli(v).toFloatArray(), w.duplicate().muli(s).toFloatArray(), 0f);
                 }
             }
-            for (int i = 0; i < 100; i++) opt.scalar(i + 0.5, manager); // evicts: the cache stays small
-            assertEquals(0.25f, opt.scalar(0.25, manager).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                    .getFloat(), "a value still creates its scalar after evictions");
+            for (int i = 0; i < 100; i++) opt.scalar(i + 0.5, DataType.FLOAT32, manager); // evicts: the cache stays small
+            assertEquals(0.25f, opt.scalar(0.25, DataType.FLOAT32, manager).getFloat(),
+                    "a value still creates its scalar after evictions");
+            NDArray w64 = w.toType(DataType.FLOAT64, false);
+            NDArray s64 = opt.scalar(0.1, DataType.FLOAT64, manager);
+            assertEquals(DataType.FLOAT64, s64.getDataType());
+            assertArrayEquals(w64.mul(0.1).toDoubleArray(), w64.mul(s64).toDoubleArray(), 0.0, "a float64 weight");
         }
     }
 
