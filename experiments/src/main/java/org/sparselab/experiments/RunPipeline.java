@@ -352,7 +352,7 @@ public final class RunPipeline {
             for (int i = 0; i < blocks.size(); i++) {
                 var st = stats.get(i);
                 timings.get(i).add(new RunSummary.Timing(st.medianMs(), st.p90Ms(), st.repeats(),
-                        st.faultsPerPass() < 0 ? null : st.faultsPerPass()));
+                        st.faultsCounted()));
             }
         }
         Boolean interleaved = blocks.size() > 1 ? Boolean.TRUE : null;

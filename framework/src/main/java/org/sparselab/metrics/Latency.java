@@ -25,6 +25,11 @@ public final class Latency {
             this(batch, repeats, medianMs, p90Ms, minMs, samplesMs, -1);
         }
 
+        /** {@link #faultsPerPass()}, or null where it was not counted: what records and JSON write. */
+        public Long faultsCounted() {
+            return faultsPerPass < 0 ? null : faultsPerPass;
+        }
+
         /**
          * The median over rounds of this block's time ÷ {@code base}'s in the same round: with interleaved timing,
          * slow phases of a shared machine cancel within a round, so this is steadier than a ratio of medians.

@@ -76,6 +76,13 @@ class LatencyTest {
             fresh.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 2, 4, 4));
             Latency.Stats s = Latency.interleaved(List.of(fresh), new Shape(1, 2, 4, 4), 1, 1, 3, m).get(0);
             assertTrue(s.faultsPerPass() >= 32, "faults per pass: " + s.faultsPerPass());
+            assertEquals(s.faultsPerPass(), s.faultsCounted());
         }
+    }
+
+    @Test
+    void uncountedFaultsAreNullForRecords() {
+        assertEquals(null, new Latency.Stats(1, 3, 1, 1, 1, new double[] {1, 1, 1}).faultsCounted());
+        assertEquals(0L, new Latency.Stats(1, 3, 1, 1, 1, new double[] {1, 1, 1}, 0).faultsCounted());
     }
 }

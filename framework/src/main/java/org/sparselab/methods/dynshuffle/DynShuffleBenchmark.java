@@ -91,7 +91,7 @@ public final class DynShuffleBenchmark {
                     r.put("p90Ms", t.get(k).p90Ms());
                     r.put("ratioToFixed", t.get(k).medianMs() / t.get(0).medianMs());
                     r.put("pairedRatioToFixed", t.get(k).pairedRatio(t.get(0)));
-                    if (t.get(k).faultsPerPass() >= 0) r.put("faultsPerPass", t.get(k).faultsPerPass());
+                    if (t.get(k).faultsCounted() != null) r.put("faultsPerPass", t.get(k).faultsCounted());
                     rows.add(r);
                 }
             }

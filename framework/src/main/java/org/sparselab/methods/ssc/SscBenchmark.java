@@ -92,7 +92,7 @@ public final class SscBenchmark {
                     for (int i = 0; i < forms.size(); i++) {
                         Map<String, Object> r = row(variant.getKey(), names.get(i), "inference", b, density,
                                 t.get(i).medianMs(), t.get(i).p90Ms(), t.get(1).medianMs(), t.get(0).medianMs());
-                        if (t.get(i).faultsPerPass() >= 0) r.put("faultsPerPass", t.get(i).faultsPerPass());
+                        if (t.get(i).faultsCounted() != null) r.put("faultsPerPass", t.get(i).faultsCounted());
                         rows.add(r);
                     }
                 }

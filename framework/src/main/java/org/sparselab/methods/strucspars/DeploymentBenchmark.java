@@ -139,7 +139,7 @@ public final class DeploymentBenchmark {
         r.put("macs", macs);
         r.put("macsReduction", (double) denseMacs / macs);
         r.put("medianMs", s.medianMs());
-        if (s.faultsPerPass() >= 0) r.put("faultsPerPass", s.faultsPerPass());
+        if (s.faultsCounted() != null) r.put("faultsPerPass", s.faultsCounted());
         r.put("p90Ms", s.p90Ms());
         r.put("speedup", dense.medianMs() / s.medianMs());
         r.put("speedupPerMacsReduction", dense.medianMs() / s.medianMs() / ((double) denseMacs / macs));
