@@ -64,9 +64,14 @@ public final class TorchScriptModule {
         }
     }
 
-    /** {@code forward(inputs)}; the outputs belong to the first input's manager. */
+    /**
+     * {@code forward(inputs)}; the outputs belong to the first input's manager. DJL's "training" flag is always set:
+     * it leaves the gradient mode as the caller has it (on inside a {@code GradientCollector}, off outside, so no
+     * graph is built there), while DJL's inference flag runs under a deprecated libtorch guard that prints a
+     * warning into every process's log.
+     */
     public NDList forward(NDList inputs) {
-        return IValueUtils.forward(module, inputs, JniUtils.isGradMode());
+        return IValueUtils.forward(module, inputs, true);
     }
 
     /** The archive: {@code data.pkl} (the module object), {@code constants.pkl} (none), the code and the format. */
