@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * In-place activations, as {@code nn.ReLU(inplace=True)}: the result overwrites its input instead of filling a fresh
@@ -23,9 +24,20 @@ public final class InPlace {
 
     private InPlace() {}
 
-    /** ReLU of {@code x}, written into {@code x}'s memory; the returned array shares it. */
+    /**
+     * Below this many elements, outside autograd, the out-of-place ReLU is faster: the TorchScript call costs about 3
+     * µs more than DJL's, and a fresh buffer that small is cheap (measured: 4 096 elements 1.3 against 4.1 µs,
+     * 262 144 elements 21 against 27 µs, 1 048 576 elements 87 against 67 µs).
+     */
+    static final long SMALL = 1L << 19;
+
+    /**
+     * ReLU of {@code x}, written into {@code x}'s memory (the returned array shares it) while autograd records or
+     * when {@code x} has at least {@link #SMALL} elements; otherwise out of place. Either way the values are
+     * {@link Activation#relu}'s and the caller must not read {@code x} again.
+     */
     public static NDArray relu(NDArray x) {
-        if (RELU == null) return Activation.relu(x);
+        if (RELU == null || x.size() < SMALL && !JniUtils.isGradMode()) return Activation.relu(x);
         return RELU.forward(new NDList(x)).singletonOrThrow();
     }
 
