@@ -14,6 +14,10 @@ import ai.djl.training.initializer.Initializer;
  * PyTorch's conv2d. A new conv layer extends this and writes only its forward pass and, if it differs, its cost.
  */
 public abstract class ConvLayer extends AbstractBlock implements CostedLayer {
+    static {
+        TorchLog.apply(); // every model's convs are these: libtorch's per-conv NNPACK warnings stop before the first
+    }
+
     protected final ConvSpec spec;
 
     protected ConvLayer(byte version, ConvSpec spec) {
