@@ -1,5 +1,6 @@
 package org.sparselab.nn;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -63,15 +64,11 @@ public final class BatchNorm2d extends AbstractBlock {
         return b instanceof BatchNorm2d || b instanceof BatchNorm;
     }
 
-    public float epsilon() {
-        return epsilon;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        ai.djl.Device d = x.getDevice();
+        Device d = x.getDevice();
         // PyTorch's batch_norm normalises dim 1 whatever it is told; DJL's engine reads axis -1 as "pass the input
         // as it is". Another engine takes the axis literally.
         int axis = Engine.getInstance().getEngineName().equals("PyTorch") ? -1 : 1;

@@ -9,9 +9,8 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * In-place activations, as {@code nn.ReLU(inplace=True)}: the result overwrites its input instead of filling a fresh
- * buffer. At ResNet-20 scale a fresh 6 MB output is written to memory that is not in cache, which made an
- * out-of-place ReLU cost about as much as the BN before it; PyTorch's reference models avoid that by running their
- * ReLUs in place. DJL exposes no in-place ReLU, so it runs as a TorchScript module ({@link TorchScriptModule}); the
+ * buffer, which the next layer then reads from cache (ResNet-20, batch 128: a training step about 4 % faster in a
+ * same-process A/B). DJL exposes no in-place ReLU, so it runs as a TorchScript module ({@link TorchScriptModule}); the
  * values and gradients are those of {@link Activation#relu} bit for bit. Use it only where nothing else reads the
  * input afterwards (a BN's or a sum's output): autograd refuses, loudly, an input that a backward step still needs.
  * Where the engine cannot load TorchScript it falls back to the out-of-place ReLU.
