@@ -43,7 +43,7 @@ public final class TorchLog {
             if (lib == null) return;
             NativeLibrary.getInstance(lib.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level")
                     .setInt(0, level);
-        } catch (RuntimeException | UnsatisfiedLinkError | IOException e) {
+        } catch (RuntimeException | LinkageError | IOException e) {
             // libtorch keeps its threshold: only its log volume depends on this
         }
     }
