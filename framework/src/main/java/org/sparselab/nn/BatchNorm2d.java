@@ -2,7 +2,6 @@ package org.sparselab.nn;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -71,7 +70,7 @@ public final class BatchNorm2d extends AbstractBlock {
         Device d = x.getDevice();
         // PyTorch's batch_norm normalises dim 1 whatever it is told; DJL's engine reads axis -1 as "pass the input
         // as it is". Another engine takes the axis literally.
-        int axis = Engine.getInstance().getEngineName().equals("PyTorch") ? -1 : 1;
+        int axis = TorchEngine.active() ? -1 : 1;
         return x.getNDArrayInternal().batchNorm(x, ps.getValue(runningMean, d, training),
                 ps.getValue(runningVar, d, training), ps.getValue(gamma, d, training), ps.getValue(beta, d, training),
                 axis, momentum, epsilon, training);

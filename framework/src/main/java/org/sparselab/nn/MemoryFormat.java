@@ -40,7 +40,7 @@ public enum MemoryFormat {
 
     /** Whether this engine runs convolutions in this format (channels-last: PyTorch only; NCHW: always). */
     public boolean supported() {
-        return this == NCHW || Engine.getInstance().getEngineName().equals("PyTorch");
+        return this == NCHW || TorchEngine.active();
     }
 
     /**

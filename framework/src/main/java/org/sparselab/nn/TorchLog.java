@@ -1,6 +1,5 @@
 package org.sparselab.nn;
 
-import ai.djl.engine.Engine;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ public final class TorchLog {
             level = 2;
         }
         try {
-            if (!Engine.getInstance().getEngineName().equals("PyTorch")) return;
+            if (!TorchEngine.active()) return;
             Path lib = loaded("libc10.so");
             if (lib == null) return;
             NativeLibrary.getInstance(lib.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level")

@@ -127,7 +127,7 @@ public final class TorchScriptModule {
     }
 
     private static NDManager loadingManager() {
-        if (!Engine.getInstance().getEngineName().equals("PyTorch")) return null;
+        if (!TorchEngine.active()) return null;
         return NDManager.newBaseManager(ai.djl.Device.cpu());
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.sparselab.config.Seeds;
+import org.sparselab.nn.TorchEngine;
 import org.sparselab.train.optim.TorchOptimizer;
 import org.sparselab.train.schedule.LrSchedule;
 import org.sparselab.data.BatchStream;
@@ -200,7 +201,7 @@ public final class TrainLoop {
      * the optimizer's in-place update of a leaf parameter would fail, so the loop sets it for its own thread.
      */
     private static void gradModeOffOnThisThread() {
-        if ("PyTorch".equals(Engine.getInstance().getEngineName())) ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        if (TorchEngine.active()) ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
 
     /** Initialises the block's parameters for this data's input shape, seeded so the same seed gives the same model. */

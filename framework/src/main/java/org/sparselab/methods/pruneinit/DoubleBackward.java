@@ -1,9 +1,9 @@
 package org.sparselab.methods.pruneinit;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import org.sparselab.nn.TorchEngine;
 
 /**
  * The two autograd calls DJL's {@code GradientCollector} does not expose, from the PyTorch engine: a backward pass
@@ -33,7 +33,7 @@ final class DoubleBackward {
     }
 
     private static void requirePyTorch() {
-        if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
+        if (!TorchEngine.active()) {
             throw new IllegalStateException("grasp and synflow need the PyTorch engine's autograd");
         }
     }
