@@ -1,6 +1,7 @@
 package org.sparselab.nn;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -71,7 +72,23 @@ public final class TorchScriptModule {
      * warning into every process's log.
      */
     public NDList forward(NDList inputs) {
+        for (NDArray x : inputs) {
+            if (!positional(x)) {
+                throw new IllegalArgumentException("array named '" + x.getName() + "' would not pass as a plain "
+                        + "tensor: DJL regroups inputs by name");
+            }
+        }
         return IValueUtils.forward(module, inputs, true);
+    }
+
+    /**
+     * Whether {@code x} reaches {@code forward} as itself. DJL turns inputs into TorchScript values by their names:
+     * a dotted name goes into a dict, {@code name[]} into a list, {@code name()} into a tuple, {@code module_method:}
+     * picks the method. Unnamed arrays and plain names (a parameter's {@code weight}) pass as they are.
+     */
+    public static boolean positional(NDArray x) {
+        String name = x.getName();
+        return name == null || name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_');
     }
 
     /** The archive: {@code data.pkl} (the module object), {@code constants.pkl} (none), the code and the format. */

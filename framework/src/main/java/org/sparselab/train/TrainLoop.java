@@ -8,10 +8,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -261,7 +263,11 @@ public final class TrainLoop {
                     StepContext ctx = new StepContext(scope, model.getBlock(), ps, phase.name(), phaseIndex, epoch,
                             epochInPhase, step + it, it, perEpoch, lr, predsAll);
                     hooks.afterBackward(ctx);
-                    trainer.step();
+                    if (devices.length == 1) {
+                        opt.updateAll(trainable(ps, devices[0])); // as trainer.step(), without its gradient clones
+                    } else {
+                        trainer.step(); // DJL's parameter server sums the devices' gradients
+                    }
                     hooks.afterStep(ctx);
                     acc.add(lossSum, b.size(), topHits(predsAll, parts));
                 }
@@ -316,6 +322,16 @@ public final class TrainLoop {
     public UnaryOperator<NDList> inference() {
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         return x -> model.getBlock().forward(ps, x, false);
+    }
+
+    /** The weights the next step updates, the store's copies on {@code device}: those that require a gradient. */
+    private List<Pair<String, NDArray>> trainable(ParameterStore ps, Device device) {
+        List<Pair<String, NDArray>> weights = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            Parameter param = p.getValue();
+            if (param.requiresGradient()) weights.add(new Pair<>(param.getId(), ps.getValue(param, device, true)));
+        }
+        return weights;
     }
 
     /**

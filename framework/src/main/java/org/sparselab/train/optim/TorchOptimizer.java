@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
@@ -13,12 +14,16 @@ import ai.djl.util.Pair;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.sparselab.nn.TorchScriptModule;
 
 /**
  * Base of the PyTorch-semantics optimizers: learning rate set from outside, per-parameter state keyed by parameter
@@ -47,6 +52,9 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
     // scalar operands per device, as the engine arrays DJL's op(Number) would create for each call (see scalar)
     private final Map<Device, Map<ScalarKey, NDArray>> scalars = new ConcurrentHashMap<>();
     private static final int SCALAR_CACHE_SIZE = 16;
+    // fused step per decay pattern (its source is fixed by the subclass's settings); null: none
+    private final Map<String, TorchScriptModule> fusedModules = new HashMap<>();
+    private long fusedSteps;
 
     /** One parameter's state on one device: steps taken and the subclass's buffers (null until first needed). */
     protected static final class ParamState {
@@ -115,6 +123,102 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
             step(weight, grad, state, decays.test(parameterId), learningRate, stateManager);
         }
         zeroGradient(weight);
+    }
+
+    /**
+     * One step for every weight of a model on one device, each with its own accumulated gradient, which is then
+     * cleared: what {@link #update} does per weight, with the same values bit for bit.
+     *
+     * <p>Where the subclass has a {@link #fusedSource fused form} and the engine runs TorchScript, the whole step is
+     * one engine call instead of about ten per weight, and no gradient is copied: DJL's parameter server clones every
+     * gradient before its per-weight update (for its multi-device reduction). ResNet-20, 65 weights, batch 128, the two
+     * paths alternated step by step in one process: 6.2 → 4.7 ms per step. The first step, which creates the state
+     * buffers, always goes weight by weight, as does a subclass without a fused form (Adam, for now).
+     *
+     * @param weights parameter id and its array (the trainer's copy on the single device), every one with a gradient
+     */
+    public final void updateAll(List<Pair<String, NDArray>> weights) {
+        if (weights.isEmpty()) return;
+        NDArray first = weights.get(0).getValue();
+        NDManager stateManager = manager(first.getDevice(), first);
+        List<ParamState> st = new ArrayList<>(weights.size());
+        boolean[] decay = new boolean[weights.size()];
+        boolean fusable = TorchScriptModule.supported();
+        for (int i = 0; i < weights.size(); i++) {
+            Pair<String, NDArray> w = weights.get(i);
+            NDArray array = w.getValue();
+            ParamState s = state(w.getKey(), array.getDevice(), stateManager);
+            st.add(s);
+            decay[i] = decays.test(w.getKey());
+            fusable &= s.step > 0 && array.getDevice().equals(first.getDevice())
+                    && array.getDataType() == first.getDataType() && TorchScriptModule.positional(array);
+            for (NDArray b : s.buffers) fusable &= b == null || TorchScriptModule.positional(b);
+        }
+        TorchScriptModule module = fusable ? fused(decay, st) : null;
+        if (module == null) {
+            for (Pair<String, NDArray> w : weights) {
+                try (NDArray grad = w.getValue().getGradient()) {
+                    update(w.getKey(), w.getValue(), grad);
+                }
+            }
+            return;
+        }
+        try (NDManager scope = stateManager.newSubManager()) {
+            NDList inputs = new NDList(fusedScalars(learningRate, first.getDataType(), stateManager));
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray w = weights.get(i).getValue();
+                NDArray grad = w.getGradient();
+                grad.attach(scope);
+                inputs.add(w);
+                inputs.add(grad);
+                for (NDArray b : st.get(i).buffers) if (b != null) inputs.add(b);
+                st.get(i).step++;
+            }
+            module.forward(inputs).close();
+        }
+        fusedSteps++;
+    }
+
+    /** Steps {@link #updateAll} took as one engine call (tests check the fused path ran). */
+    long fusedSteps() {
+        return fusedSteps;
+    }
+
+    private TorchScriptModule fused(boolean[] decay, List<ParamState> st) {
+        int buffers = -1; // buffers made so far, the same for every weight (SGD without momentum: none)
+        for (ParamState s : st) {
+            int n = 0;
+            for (NDArray b : s.buffers) if (b != null) n++;
+            if (buffers >= 0 && n != buffers) return null;
+            buffers = n;
+        }
+        String key = Arrays.toString(decay) + buffers;
+        synchronized (fusedModules) {
+            if (fusedModules.containsKey(key)) return fusedModules.get(key);
+            String source = fusedSource(decay, buffers);
+            TorchScriptModule m = source == null ? null
+                    : TorchScriptModule.compile(getClass().getSimpleName() + "Step", source);
+            fusedModules.put(key, m);
+            return m;
+        }
+    }
+
+    /**
+     * The TorchScript {@code forward} (see {@link TorchScriptModule#compile}) that applies one step to n weights, or
+     * null where the subclass has none for this case. Its arguments: the tensors of {@link #fusedScalars}, then per
+     * weight w_i, its gradient and its buffers made so far; it updates the weights and buffers in place, zeroes each
+     * gradient after its update, and returns an empty list. It must do exactly what {@link #step} does, op for op.
+     *
+     * @param decay per weight, whether weight decay applies
+     * @param buffers buffers each weight has so far (the same for all)
+     */
+    protected String fusedSource(boolean[] decay, int buffers) {
+        return null;
+    }
+
+    /** The 0-d operands a {@link #fusedSource} step takes first, from {@link #scalar} (lr: the current rate). */
+    protected List<NDArray> fusedScalars(double lr, DataType type, NDManager stateManager) {
+        return List.of();
     }
 
     /**

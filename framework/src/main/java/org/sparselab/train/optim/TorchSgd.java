@@ -3,6 +3,7 @@ package org.sparselab.train.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -48,6 +49,45 @@ public final class TorchSgd extends TorchOptimizer {
     @Override
     protected int numBuffers() {
         return 1;
+    }
+
+    @Override
+    protected List<NDArray> fusedScalars(double lr, DataType type, NDManager stateManager) {
+        return List.of(scalar(lr, type, stateManager), scalar(weightDecay, type, stateManager),
+                scalar(momentum, type, stateManager));
+    }
+
+    /** {@link #step}'s ops for every weight in turn, as TorchScript. */
+    @Override
+    protected String fusedSource(boolean[] decay, int buffers) {
+        if (buffers != (momentum == 0 ? 0 : 1)) return null;
+        StringBuilder args = new StringBuilder("  def forward(self, lr: Tensor, wd: Tensor, mu: Tensor");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < decay.length; i++) {
+            String w = "w" + i, g = "g" + i, b = "b" + i, d = "d" + i;
+            args.append(", ").append(w).append(": Tensor, ").append(g).append(": Tensor");
+            if (momentum != 0) args.append(", ").append(b).append(": Tensor");
+            String grad = g;
+            if (weightDecay != 0 && decay[i]) {
+                body.append("    ").append(d).append(" = torch.add(").append(g).append(", torch.mul(").append(w)
+                        .append(", wd))\n");
+                grad = d;
+            }
+            if (momentum != 0) {
+                body.append("    ").append(b).append(".mul_(mu).add_(").append(grad).append(")\n");
+                if (nesterov) {
+                    body.append("    ").append(d).append("n = torch.add(").append(grad).append(", torch.mul(")
+                            .append(b).append(", mu))\n");
+                    grad = d + "n";
+                } else {
+                    grad = b;
+                }
+            }
+            body.append("    ").append(w).append(".sub_(torch.mul(").append(grad).append(", lr))\n");
+            body.append("    ").append(g).append(".zero_()\n");
+        }
+        return args.append(") -> List[Tensor]:\n").append(body).append("    return annotate(List[Tensor], [])\n")
+                .toString();
     }
 
     @Override

@@ -251,6 +251,83 @@ class TorchOptimizerTest {
         }
     }
 
+    @Test
+    void updateAllIsTheStepOfEachWeightBitForBit() throws IOException {
+        TorchOptimizer[][] pairs = new TorchOptimizer[5][];
+        for (int k = 0; k < pairs.length; k++) pairs[k] = new TorchOptimizer[] {variant(k), variant(k)};
+        for (int k = 0; k < pairs.length; k++) {
+            try (TorchOptimizer together = pairs[k][0]; TorchOptimizer each = pairs[k][1];
+                    NDManager m = manager.newSubManager()) {
+                ai.djl.engine.Engine.getInstance().setRandomSeed(7);
+                Shape[] shapes = {new Shape(4, 3, 3, 3), new Shape(4), new Shape(10, 4)};
+                java.util.List<ai.djl.util.Pair<String, NDArray>> a = new java.util.ArrayList<>();
+                java.util.List<ai.djl.util.Pair<String, NDArray>> b = new java.util.ArrayList<>();
+                for (int i = 0; i < shapes.length; i++) {
+                    NDArray w = m.randomNormal(shapes[i]);
+                    a.add(new ai.djl.util.Pair<>("p" + i, w.duplicate()));
+                    b.add(new ai.djl.util.Pair<>("p" + i, w.duplicate()));
+                }
+                for (var p : a) p.getValue().setRequiresGradient(true);
+                for (var p : b) p.getValue().setRequiresGradient(true);
+                for (int t = 0; t < 8; t++) { // TorchScript's profiling executor optimises after a few calls
+                    double lr = 0.1 / (t + 1); // a schedule: a new rate every step
+                    together.setLearningRate(lr);
+                    each.setLearningRate(lr);
+                    backward(a, t);
+                    backward(b, t);
+                    together.updateAll(a);
+                    for (var p : b) {
+                        try (NDArray g = p.getValue().getGradient()) {
+                            each.update(p.getKey(), p.getValue(), g);
+                        }
+                    }
+                    for (int i = 0; i < a.size(); i++) {
+                        assertArrayEquals(b.get(i).getValue().toFloatArray(), a.get(i).getValue().toFloatArray(), 0f,
+                                "variant " + k + ", step " + t + ", weight " + i);
+                        try (NDArray g = a.get(i).getValue().getGradient()) {
+                            assertEquals(0f, g.abs().sum().getFloat(), "gradient cleared");
+                        }
+                    }
+                }
+                assertArrayEquals(saved(each), saved(together), "variant " + k + ": buffers and step counts");
+                assertEquals(k < 4 ? 7 : 0, together.fusedSteps(), "variant " + k + ": steps 2-8 in one call");
+            }
+        }
+    }
+
+    /** SGD: momentum, weight decay and Nesterov; the same with the bias exempt; plain; momentum only. Then Adam. */
+    private static TorchOptimizer variant(int k) {
+        return switch (k) {
+            case 0 -> new TorchSgd(0.1, 0.9, 5e-4, true, DecayFilter.all());
+            case 1 -> new TorchSgd(0.1, 0.9, 5e-4, false, id -> !id.equals("p1"));
+            case 2 -> new TorchSgd(0.1);
+            case 3 -> new TorchSgd(0.1, 0.9, 0, false, DecayFilter.all());
+            default -> new TorchAdam(0.1, 0.9, 0.999, 1e-8, 0.01, true, DecayFilter.all()); // weight by weight
+        };
+    }
+
+    /** Accumulates the gradient of Σ_i sum(w_i² · (t + 1) + w_i) into every weight. */
+    private static void backward(java.util.List<ai.djl.util.Pair<String, NDArray>> weights, int t) {
+        try (NDManager scope = weights.get(0).getValue().getManager().newSubManager();
+                ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray loss = null;
+            for (var p : weights) {
+                NDArray w = p.getValue();
+                NDArray term = w.mul(w).mul(t + 1).add(w).sum();
+                term.attach(scope);
+                loss = loss == null ? term : loss.add(term);
+            }
+            loss.attach(scope);
+            gc.backward(loss);
+        }
+    }
+
+    private static byte[] saved(TorchOptimizer opt) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        opt.saveState(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
     private static TorchOptimizer optimizer(int kind) {
         return kind == 0
                 ? new TorchSgd(0.1, 0.9, 0.01, true, DecayFilter.all())
