@@ -37,6 +37,24 @@ class TorchScriptModuleTest {
     }
 
     @Test
+    void inputsPassByPositionAndNamesDjlWouldRegroupAreRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, -2, 3});
+            NDArray y = m.create(new float[] {0.5f, 0.5f, -1});
+            x.setName("weight"); // a parameter's name: passes as itself
+            assertArrayEquals(new float[] {2.5f, -3.5f, 5},
+                    AXPY.forward(new NDList(x, y)).singletonOrThrow().toFloatArray());
+            for (String name : new String[] {"a.b", "y[]", "y()", "module_method:forward"}) {
+                y.setName(name); // DJL would make a dict, a list, a tuple, or pick a method of it
+                assertFalse(TorchScriptModule.positional(y), name);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> AXPY.forward(new NDList(x, y)));
+                assertTrue(e.getMessage().contains(name), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void gradientsFlowThroughTheModuleInsideACollectorAndNoGraphIsBuiltOutside() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1, -2, 3});
