@@ -6,7 +6,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
@@ -16,6 +15,7 @@ import java.util.List;
 import org.sparselab.nn.BatchNorm2d;
 import org.sparselab.nn.ConvSpec;
 import org.sparselab.nn.InPlace;
+import org.sparselab.nn.Scripted;
 
 
 /** The few building blocks every model family shares: conv + BN (+ activation), residual add, concat, head. */
@@ -42,19 +42,14 @@ final class Layers {
         return convBn(ctx, spec).add(Activation.relu6Block());
     }
 
-    /**
-     * {@code main(x) + shortcut(x)}, summed into main's output (as {@code out += identity}): main must end in a layer
-     * whose backward does not need its output (BN, a conv), and must not return its input.
-     */
+    /** {@code main(x) + shortcut(x)}, summed into main's output: {@link Scripted#sum}. */
     static ParallelBlock add(Block main, Block shortcut) {
-        return new ParallelBlock(
-                outs -> new NDList(outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow())),
-                List.of(main, shortcut));
+        return Scripted.sum(main, shortcut);
     }
 
     /** {@code main(x) + x}. */
     static ParallelBlock addIdentity(Block main) {
-        return add(main, Blocks.identityBlock());
+        return add(main, Scripted.identity());
     }
 
     /** The branches' outputs concatenated along channels, in branch order. */
@@ -104,7 +99,7 @@ final class Layers {
 
     /** Global average pooling, flatten, dropout (when {@code dropout} &gt; 0), then the classifier. */
     static SequentialBlock classifier(float dropout, Block fc) {
-        SequentialBlock head = new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+        SequentialBlock head = new SequentialBlock().add(Scripted.globalAvgPool()).add(Scripted.batchFlatten());
         if (dropout > 0) head.add(Dropout.builder().optRate(dropout).build());
         return head.add(fc);
     }

@@ -24,7 +24,7 @@ import java.io.IOException;
  * view, and an in-place op on a view (an in-place ReLU after the BN) makes autograd copy the whole base tensor in
  * the backward pass, which doubled ResNet-20's backward time.
  */
-public final class BatchNorm2d extends AbstractBlock {
+public final class BatchNorm2d extends AbstractBlock implements CompiledForward.Scriptable {
     private static final byte VERSION = 2; // DJL BatchNorm's, whose saved form this keeps
 
     private final float epsilon;
@@ -74,6 +74,18 @@ public final class BatchNorm2d extends AbstractBlock {
         return x.getNDArrayInternal().batchNorm(x, ps.getValue(runningMean, d, training),
                 ps.getValue(runningVar, d, training), ps.getValue(gamma, d, training), ps.getValue(beta, d, training),
                 axis, momentum, epsilon, training);
+    }
+
+    /**
+     * {@code torch.batch_norm} in training mode, with the momentum DJL's engine hands PyTorch ({@code 1 - momentum}
+     * in float, widened) and the epsilon widened from float, as DJL's call passes them.
+     */
+    @Override
+    public String script(CompiledForward.Writer out, String input) {
+        return out.let("torch.batch_norm(" + input + ", " + out.param(gamma) + ", " + out.param(beta) + ", "
+                + out.param(runningMean) + ", " + out.param(runningVar) + ", True, "
+                + CompiledForward.Writer.real((double) (1f - momentum)) + ", " + CompiledForward.Writer.real(epsilon)
+                + ", False)");
     }
 
     @Override

@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
  * A dense 2-D convolution described by a {@link ConvSpec}: the block {@link ConvFactory#dense()} makes. Weight
  * layout and arithmetic are PyTorch's ({@code torch.nn.functional.conv2d}).
  */
-public final class Conv2dBlock extends ConvLayer {
+public final class Conv2dBlock extends ConvLayer implements CompiledForward.Scriptable {
     private static final byte VERSION = 1; // bump when the saved form changes
 
     private final Parameter weight;
@@ -41,6 +41,15 @@ public final class Conv2dBlock extends ConvLayer {
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
         return convolve(spec, x, w, b);
+    }
+
+    /** {@code torch.conv2d}, the op DJL's conv calls. */
+    @Override
+    public String script(CompiledForward.Writer out, String input) {
+        return out.let("torch.conv2d(" + input + ", " + out.param(weight) + ", "
+                + (bias == null ? "None" : out.param(bias)) + ", " + CompiledForward.Writer.ints(spec.strideHw().getShape())
+                + ", " + CompiledForward.Writer.ints(spec.paddingHw().getShape()) + ", "
+                + CompiledForward.Writer.ints(spec.dilationHw().getShape()) + ", " + spec.groups() + ")");
     }
 
     /**

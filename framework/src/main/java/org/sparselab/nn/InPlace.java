@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -40,8 +39,11 @@ public final class InPlace {
         return RELU.forward(new NDList(x)).singletonOrThrow();
     }
 
-    /** A block applying {@link #relu}; named and saved as DJL's ReLU block, so saved models are unchanged. */
+    /**
+     * A block applying {@link #relu}; named and saved as DJL's ReLU block, so saved models are unchanged; compiled
+     * ({@link CompiledForward}) as {@code relu_}.
+     */
     public static Block reluBlock() {
-        return LambdaBlock.singleton(InPlace::relu, "ReLU");
+        return Scripted.lambda("ReLU", x -> new NDList(relu(x.singletonOrThrow())), "torch.relu_(%s)");
     }
 }

@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
  * A fully connected layer y = x·Wᵀ + b on (N, in) inputs. Initialised as {@code torch.nn.Linear} is by default
  * (weights and bias U(−1/√in, 1/√in)) unless the model says otherwise.
  */
-public final class LinearBlock extends AbstractBlock implements CostedLayer {
+public final class LinearBlock extends AbstractBlock implements CostedLayer, CompiledForward.Scriptable {
     private static final byte VERSION = 1;
 
     private final String path;
@@ -45,6 +45,12 @@ public final class LinearBlock extends AbstractBlock implements CostedLayer {
 
     public Parameter weight() {
         return weight;
+    }
+
+    /** {@code torch.linear}, the op DJL's linear calls. */
+    @Override
+    public String script(CompiledForward.Writer out, String input) {
+        return out.let("torch.linear(" + input + ", " + out.param(weight) + ", " + out.param(bias) + ")");
     }
 
     @Override

@@ -1,0 +1,93 @@
+package org.sparselab.nn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.pooling.Pool;
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * DJL's parameterless blocks ({@link LambdaBlock}, the residual {@link ParallelBlock}) built with functions that also
+ * say what they compute in TorchScript, so {@link CompiledForward} can take them into a compiled forward pass; a
+ * plain lambda is opaque. The blocks stay DJL's own classes, so saved models and parameter paths (which DJL derives
+ * from class names) are unchanged.
+ */
+public final class Scripted {
+    private Scripted() {}
+
+    /**
+     * A {@link LambdaBlock}'s function with its TorchScript form: an expression in which {@code %s} stands for the
+     * input. It must call the same engine ops, so both paths give the same values bit for bit.
+     */
+    public record Op(Function<NDList, NDList> function, String script) implements Function<NDList, NDList> {
+        @Override
+        public NDList apply(NDList inputs) {
+            return function.apply(inputs);
+        }
+
+        /** The expression applied to the variable {@code input}. */
+        public String script(String input) {
+            return String.format(Locale.ROOT, script, input);
+        }
+    }
+
+    /** A single-input block named {@code name} (DJL's name, saved) computing {@code function}, scripted as {@code script}. */
+    public static LambdaBlock lambda(String name, Function<NDList, NDList> function, String script) {
+        return new LambdaBlock(new Op(function, script), name);
+    }
+
+    /** The input as it is: DJL's {@code Blocks.identityBlock()}. */
+    public static LambdaBlock identity() {
+        return lambda("identity", x -> x, "%s");
+    }
+
+    /** Global average pooling to (N, C): DJL's {@code Pool.globalAvgPool2dBlock()} (adaptive pooling, reshape). */
+    public static LambdaBlock globalAvgPool() {
+        return lambda("globalAvgPool2d", x -> new NDList(Pool.globalAvgPool2d(x.singletonOrThrow())),
+                "torch.flatten(torch.adaptive_avg_pool2d(%s, [1, 1]), 1)");
+    }
+
+    /** (N, ...) to (N, rest): DJL's {@code Blocks.batchFlattenBlock()}. */
+    public static LambdaBlock batchFlatten() {
+        return lambda("batchFlatten", x -> new NDList(Blocks.batchFlatten(x.singletonOrThrow())), "torch.flatten(%s, 1)");
+    }
+
+    /** The join of {@link #sum}: the second branch's output added into the first's. */
+    private static final Function<List<NDList>, NDList> SUM_INTO =
+            outs -> new NDList(outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow()));
+
+    /**
+     * {@code main(x) + shortcut(x)}, summed into main's output ({@code out += identity}, as torchvision's residual
+     * blocks do): main must end in a layer whose backward does not need its output (BN, a conv) and must not return
+     * its input.
+     */
+    public static ParallelBlock sum(Block main, Block shortcut) {
+        return new ParallelBlock(SUM_INTO, List.of(main, shortcut));
+    }
+
+    /** {@code b}'s function where it is an {@link Op}, else null (a lambda without a TorchScript form). */
+    static Op op(LambdaBlock b) {
+        return field(LambdaBlock.class, "lambda", b) instanceof Op op ? op : null;
+    }
+
+    /** Whether {@code b} is a {@link #sum}. */
+    static boolean isSum(ParallelBlock b) {
+        return field(ParallelBlock.class, "function", b) == SUM_INTO;
+    }
+
+    // DJL keeps both functions private; a changed layout only means "no TorchScript form"
+    private static Object field(Class<?> owner, String name, Object of) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f.get(of);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.sparselab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparselab.models.ModelContext;
+import org.sparselab.models.Models;
+
+/** The compiled training forward gives DJL's block-by-block pass bit for bit: outputs, gradients, BN statistics. */
+class CompiledForwardTest {
+
+    /** Outputs, every parameter's gradient, then every parameter (BN statistics moved) after one pass. */
+    private static List<float[]> pass(Block net, NDManager m, NDArray x, CompiledForward compiled) {
+        List<float[]> seen = new ArrayList<>();
+        ParameterStore ps = new ParameterStore(m, false);
+        try (NDManager scope = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            scope.tempAttachAll(x);
+            NDArray out = compiled == null ? net.forward(ps, new NDList(x), true).head() : compiled.forward(ps, x).head();
+            seen.add(out.toFloatArray());
+            // a loss whose gradient differs per logit, so every path of the backward carries distinct values
+            NDArray w = scope.arange(out.size()).reshape(out.getShape()).toType(DataType.FLOAT32, false).mul(0.01f);
+            gc.backward(out.mul(w).sum());
+        }
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            if (a.hasGradient()) {
+                try (NDArray g = a.getGradient()) {
+                    seen.add(g.toFloatArray());
+                    ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) a);
+                }
+            }
+            seen.add(a.toFloatArray());
+        }
+        return seen;
+    }
+
+    private static Block resnet(NDManager m, int seed) {
+        Block net = Models.defaults().create("resnet20", ModelContext.dense(1, 12, 10));
+        Engine.getInstance().setRandomSeed(seed);
+        net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 12, 12));
+        return net;
+    }
+
+    @Test
+    void resnetTrainingPassesMatchDjlsBitForBitInBothMemoryFormats() throws Exception {
+        for (MemoryFormat format : MemoryFormat.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Block djl = resnet(m, 11);
+                Block compiledNet = resnet(m, 11);
+                CompiledForward compiled = CompiledForward.compile(compiledNet);
+                assertTrue(compiled.source().contains("torch.batch_norm("), compiled.source());
+                Engine.getInstance().setRandomSeed(3);
+                for (int step = 0; step < 3; step++) {
+                    NDArray x = format.apply(m.randomNormal(new Shape(4, 1, 12, 12)));
+                    List<float[]> a = pass(djl, m, x, null);
+                    List<float[]> b = pass(compiledNet, m, x, compiled);
+                    assertEquals(a.size(), b.size());
+                    for (int i = 0; i < a.size(); i++) {
+                        assertArrayEquals(a.get(i), b.get(i), 0f, format + ", step " + step + ", array " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBlockWithoutATorchScriptFormKeepsTheModelOnDjlsPathAndSaysWhich() {
+        Block net = Models.defaults().create("shufflenet_v2_x0_5", ModelContext.dense(3, 32, 10));
+        CompiledForward.Unsupported e = assertThrows(CompiledForward.Unsupported.class,
+                () -> CompiledForward.compile(net));
+        assertTrue(e.getMessage().startsWith("model/"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no TorchScript form"), e.getMessage());
+    }
+}
