@@ -225,7 +225,7 @@ public final class RunPipeline {
                                 rec.appendScalars(epoch, phase, values);
                                 tracking.scalars(epoch, values);
                             }
-                        }, progress, cfg.train().memoryFormat());
+                        }, progress, cfg.train().memoryFormat()).compileForward(cfg.train().compile());
                 loop.initialize();
                 Shape sample = new Shape(1, data.channels(), data.imageSize(), data.imageSize());
                 Map<String, Integer> phaseEpochs = new LinkedHashMap<>();

@@ -30,6 +30,11 @@ public record TrainConfig(
                 + "through the whole network; parameters keep their layout). Same results up to float rounding; "
                 + "PyTorch engine only. `./sparselab bench train` times both.")
         @Default("nchw") MemoryFormat memoryFormat,
+        @Doc("How the training forward pass runs: none (DJL, block by block) or torchscript (the whole model as "
+                + "one TorchScript call written from its blocks: the same ops, so the same results bit for bit, and "
+                + "faster on CPU; a model with a block that has no TorchScript form, e.g. a method's masked conv, "
+                + "stays on DJL's path and the log names the block). PyTorch engine only.")
+        @Default("none") ForwardCompile compile,
         @Doc("Phases run in order; empty means one phase named 'train' with the keys above.")
         @Default("[]") List<PhaseConfig> phases) {
 
@@ -38,6 +43,7 @@ public record TrainConfig(
         Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
         if (batchSize != null) Check.positive("batch_size", batchSize);
         if (memoryFormat == null) memoryFormat = MemoryFormat.NCHW;
+        if (compile == null) compile = ForwardCompile.NONE;
         phases = phases == null ? List.of() : List.copyOf(phases);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < phases.size(); i++) {

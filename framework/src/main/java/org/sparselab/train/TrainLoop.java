@@ -31,6 +31,7 @@ import org.sparselab.train.schedule.LrSchedule;
 import org.sparselab.data.BatchStream;
 import org.sparselab.data.DataModule;
 import org.sparselab.data.HostBatch;
+import org.sparselab.nn.CompiledForward;
 import org.sparselab.nn.Constants;
 import org.sparselab.nn.MemoryFormat;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class TrainLoop {
 
     private final Model model;
     private final Device[] devices;
+    private ForwardCompile compile = ForwardCompile.NONE;
     private final DataModule data;
     private final List<Phase> phases;
     private final TrainingHooks hooks;
@@ -161,10 +163,12 @@ public final class TrainLoop {
                     .optOptimizer(opt)
                     .optDevices(devices);
             try (opt; Trainer trainer = model.newTrainer(cfg)) {
+                CompiledForward compiled = compiledForward(phase.name());
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();
-                    EpochMetrics train = trainEpoch(trainer, phase, p, e, epoch, step, opt, mid, bestTop1, bestEpoch);
+                    EpochMetrics train = trainEpoch(trainer, compiled, phase, p, e, epoch, step, opt, mid, bestTop1,
+                            bestEpoch);
                     mid = null;
                     step += ceilDiv(data.trainSize(), phase.batchSize());
                     rows.add(train);
@@ -198,6 +202,30 @@ public final class TrainLoop {
     }
 
     /**
+     * Has the training forward pass run as one TorchScript call from now on ({@code train.compile: torchscript}),
+     * where the model allows it; evaluation stays on DJL's path.
+     */
+    public TrainLoop compileForward(ForwardCompile mode) {
+        this.compile = mode;
+        return this;
+    }
+
+    /** The phase's compiled forward, or null: not asked for, or the model has a block without a TorchScript form. */
+    private CompiledForward compiledForward(String phase) {
+        if (compile != ForwardCompile.TORCHSCRIPT) return null;
+        try {
+            CompiledForward c = CompiledForward.compile(model.getBlock());
+            LOG.info("train.compile: torchscript: phase {} trains with the forward pass as one TorchScript call",
+                    phase);
+            return c;
+        } catch (CompiledForward.Unsupported e) {
+            LOG.warn("train.compile: torchscript: phase {} keeps DJL's block-by-block forward: {}", phase,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /**
      * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that started the
      * engine (its gradient collector turns it on and off around each step). On any other thread, e.g. a sweep worker,
      * the optimizer's in-place update of a leaf parameter would fail, so the loop sets it for its own thread.
@@ -212,8 +240,9 @@ public final class TrainLoop {
         model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape(1));
     }
 
-    private EpochMetrics trainEpoch(Trainer trainer, Phase phase, int phaseIndex, int epochInPhase, int epoch,
-            long step, TorchOptimizer opt, Checkpoint.MidEpoch from, double bestTop1, int bestEpoch) {
+    private EpochMetrics trainEpoch(Trainer trainer, CompiledForward compiled, Phase phase, int phaseIndex,
+            int epochInPhase, int epoch, long step, TorchOptimizer opt, Checkpoint.MidEpoch from, double bestTop1,
+            int bestEpoch) {
         long t0 = System.nanoTime() - (from == null ? 0 : (long) (from.seconds() * 1e9));
         // Engine randomness (dropout) restarts from a per-epoch seed, so a resumed epoch draws what the original did.
         Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, "train.engine_rng", epoch));
@@ -244,7 +273,8 @@ public final class TrainLoop {
                     double lossSum = 0;
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         for (NDList part : parts) {
-                            NDList preds = trainer.forward(new NDList(part.get(0)));
+                            NDList preds = compiled != null ? compiled.forward(ps, part.get(0))
+                                    : trainer.forward(new NDList(part.get(0)));
                             NDArray loss = lossFn.loss(preds.head(), part.get(1));
                             NDArray total = loss;
                             StepContext ctx = new StepContext(scope, model.getBlock(), ps, phase.name(), phaseIndex,

@@ -37,7 +37,7 @@ import org.sparselab.train.schedule.LrSchedule;
  */
 class TrainLoopMemoryFormatTest {
     /** Three channels: with one, NHWC and NCHW are the same bytes and the layout could not be told apart. */
-    private static DataModule data() {
+    static DataModule data() {
         var base = DataConfig.of("synthetic");
         var cfg = new DataConfig("synthetic", null, 16, 32, 0, null, null, base.augment(), true, null, null, 8, 3,
                 new DataConfig.Synthetic(64, 32, 3, 0.25, 0), false, 0);
@@ -45,7 +45,7 @@ class TrainLoopMemoryFormatTest {
     }
 
     /** Whether each array that passed a probe was NCHW-contiguous, in order. */
-    private static final class Probe {
+    static final class Probe {
         final List<Boolean> contiguous = new ArrayList<>();
         final List<String> shapes = new ArrayList<>();
 
@@ -64,7 +64,7 @@ class TrainLoopMemoryFormatTest {
     }
 
     /** conv–BN–ReLU twice (16 channels: widths this project's engine gets right), pooling, classifier. */
-    private static SequentialBlock net(Probe input, Probe afterFirstConv) {
+    static SequentialBlock net(Probe input, Probe afterFirstConv) {
         return new SequentialBlock()
                 .add(input.block())
                 .add(Conv2dBlock.builder().setSpec(ConvSpec.of("stem", ConvSpec.Role.STEM, 3, 16, 3, 1, 1)).build())
