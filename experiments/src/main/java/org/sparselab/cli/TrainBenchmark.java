@@ -39,6 +39,7 @@ import org.sparselab.models.Models;
 import org.sparselab.nn.MemoryFormat;
 import org.sparselab.train.Devices;
 import org.sparselab.train.EpochMetrics;
+import org.sparselab.train.ForwardCompile;
 import org.sparselab.train.TrainLoop;
 import org.sparselab.train.TrainingHooks;
 import org.sparselab.train.TrainingProgress;
@@ -123,7 +124,8 @@ final class TrainBenchmark {
             List<LockstepLoop> others = new ArrayList<>();
             try (Model model = Model.newInstance("bench", devices[0])) {
                 for (MemoryFormat f : formats.subList(1, formats.size())) {
-                    others.add(new LockstepLoop(f, arch, data, devices, bs, cfg.seed(), epochs + 1));
+                    others.add(new LockstepLoop(f, cfg.train().compile(), arch, data, devices, bs, cfg.seed(),
+                            epochs + 1));
                 }
                 model.setBlock(Models.defaults().create(arch,
                         ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
@@ -160,7 +162,7 @@ final class TrainBenchmark {
                 };
                 TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", epochs + 1,
                         bs, 0, TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE, null, "bench",
-                        cfg.seed(), m -> {}, probe, formats.get(0));
+                        cfg.seed(), m -> {}, probe, formats.get(0)).compileForward(cfg.train().compile());
                 loop.initialize();
                 oursParams = trainableParameters(model.getBlock());
                 loop.run(null);
@@ -185,6 +187,7 @@ final class TrainBenchmark {
         r.put("model", arch);
         r.put("batch_size", bs);
         r.put("threads", threads);
+        r.put("train_compile", cfg.train().compile().name().toLowerCase(Locale.ROOT));
         r.put("train_images_per_epoch", samples);
         r.put("memory_formats", List.copyOf(oursByName.keySet()));
         r.put("timed", timedDescription(cfg.data().name(), samples, bs));
@@ -246,7 +249,8 @@ final class TrainBenchmark {
         heads.addAll(List.of("live NDArrays", "resident MB", "heap MB"));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s", heads.get(0)));
         for (String h : heads.subList(1, heads.size())) header.append(String.format(Locale.ROOT, " %13s", h));
-        out.println("images/s per epoch (bare DJL runs NCHW)");
+        out.println("images/s per epoch (bare DJL runs NCHW; ours with train.compile: "
+                + cfg.train().compile().name().toLowerCase(Locale.ROOT) + ")");
         out.println(header);
         for (int i = 0; i < liveArrays.size(); i++) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6d", i + 1));
@@ -370,8 +374,8 @@ final class TrainBenchmark {
         /** Thrown on the loop's thread to end it when the benchmark closes it. */
         private static final class Closed extends RuntimeException {}
 
-        LockstepLoop(MemoryFormat format, String arch, DataModule data, Device[] devices, int bs, long seed,
-                int rounds) {
+        LockstepLoop(MemoryFormat format, ForwardCompile compile, String arch, DataModule data, Device[] devices,
+                int bs, long seed, int rounds) {
             this.format = format;
             TrainingProgress probe = new TrainingProgress() {
                 @Override
@@ -390,7 +394,7 @@ final class TrainBenchmark {
                                 ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
                         TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench",
                                 rounds, bs, 0, TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE,
-                                null, "bench", seed, m -> {}, probe, format);
+                                null, "bench", seed, m -> {}, probe, format).compileForward(compile);
                         loop.initialize();
                         loop.run(null);
                     }
