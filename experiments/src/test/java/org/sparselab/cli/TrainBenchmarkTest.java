@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,30 @@ class TrainBenchmarkTest {
         }
         assertEquals(2, json.get("bare_djl_images_per_s").size());
         assertTrue(json.get("ratio_median").asDouble() > 0);
+        JsonNode rounds = json.get("ratio_bare_per_round");
+        assertEquals(2, rounds.get("ratios").size(), "ours over bare, round by round");
+        JsonNode interval = rounds.get("interval_95");
+        double mean = (rounds.get("ratios").get(0).asDouble() + rounds.get("ratios").get(1).asDouble()) / 2;
+        assertTrue(interval.get(0).asDouble() <= mean && mean <= interval.get(1).asDouble(), interval.toString());
+        String verdict = rounds.get("verdict").asText();
+        assertEquals(interval.get(0).asDouble() >= 0.97 ? "met" : interval.get(1).asDouble() < 0.97 ? "NOT met"
+                : "inconclusive", verdict);
+        assertTrue(r.out().contains("(goal >= 0.97: " + verdict + ")"), r.out());
         assertEquals(0, json.get("live_ndarrays_growth").asInt(), "every format's loop frees what it allocates");
+    }
+
+    @Test
+    void theGoalIsJudgedOnTheSpreadOfTheRoundByRoundRatios() {
+        List<Double> one = List.of(1.0, 1.0, 1.0);
+        assertEquals("met", TrainBenchmark.RoundRatios.of(List.of(1.10, 1.12, 1.09), one, 1.0).verdict());
+        assertEquals("NOT met", TrainBenchmark.RoundRatios.of(List.of(0.80, 0.82, 0.81), one, 1.0).verdict());
+        assertEquals("inconclusive", TrainBenchmark.RoundRatios.of(List.of(0.80, 1.10, 0.95), one, 1.0).verdict(),
+                "rounds on both sides of the goal");
+        assertEquals("inconclusive", TrainBenchmark.RoundRatios.of(List.of(1.5), List.of(1.0), 1.0).verdict(),
+                "one round has no spread");
+        // ratios are taken round by round: a slow second round slows both loops alike
+        assertEquals(List.of(0.5, 0.5), TrainBenchmark.RoundRatios.of(List.of(100.0, 50.0), List.of(200.0, 100.0), 1.0)
+                .ratios());
     }
 
     @Test
