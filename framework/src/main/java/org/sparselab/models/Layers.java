@@ -78,13 +78,13 @@ final class Layers {
     }
 
     /** 3×3 max-pool, stride 2, padding 1: the ImageNet stems' second downsampling. */
-    static Block maxPool3x3s2() {
-        return Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1));
+    static LambdaBlock maxPool3x3s2() {
+        return Scripted.maxPool2d(3, 2, 1);
     }
 
     /** 2×2 max-pool, stride 2 (VGG). */
-    static Block maxPool2x2() {
-        return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+    static LambdaBlock maxPool2x2() {
+        return Scripted.maxPool2d(2, 2, 0);
     }
 
     /** 3×3 average pool, stride 2, padding 1, zeros counted (PyTorch's {@code AvgPool2d} default). */

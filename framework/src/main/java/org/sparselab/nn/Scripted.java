@@ -1,6 +1,7 @@
 package org.sparselab.nn;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
@@ -55,6 +56,20 @@ public final class Scripted {
     /** (N, ...) to (N, rest): DJL's {@code Blocks.batchFlattenBlock()}. */
     public static LambdaBlock batchFlatten() {
         return lambda("batchFlatten", x -> new NDList(Blocks.batchFlatten(x.singletonOrThrow())), "torch.flatten(%s, 1)");
+    }
+
+    /**
+     * {@code kernel}×{@code kernel} max-pooling with stride and padding (floor mode): DJL's
+     * {@code Pool.maxPool2dBlock}, scripted as the {@code torch.max_pool2d} its engine calls.
+     */
+    public static LambdaBlock maxPool2d(int kernel, int stride, int padding) {
+        Shape k = new Shape(kernel, kernel);
+        Shape s = new Shape(stride, stride);
+        Shape p = new Shape(padding, padding);
+        return lambda("maxPool2d", x -> new NDList(Pool.maxPool2d(x.singletonOrThrow(), k, s, p, false)),
+                "torch.max_pool2d(%s, " + CompiledForward.Writer.ints(k.getShape()) + ", "
+                        + CompiledForward.Writer.ints(s.getShape()) + ", " + CompiledForward.Writer.ints(p.getShape())
+                        + ", [1, 1], False)");
     }
 
     /** The join of {@link #sum}: the second branch's output added into the first's. */

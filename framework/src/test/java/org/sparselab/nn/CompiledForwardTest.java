@@ -80,6 +80,27 @@ class CompiledForwardTest {
     }
 
     @Test
+    void vggWithItsMaxPoolsMatchesDjlBitForBit() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block[] nets = new Block[2];
+            for (int i = 0; i < 2; i++) {
+                nets[i] = Models.defaults().create("vgg16_bn", ModelContext.dense(3, 32, 10));
+                Engine.getInstance().setRandomSeed(5);
+                nets[i].initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            }
+            CompiledForward compiled = CompiledForward.compile(nets[1]);
+            assertTrue(compiled.source().contains("torch.max_pool2d("), compiled.source());
+            Engine.getInstance().setRandomSeed(4);
+            for (int step = 0; step < 2; step++) {
+                NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
+                List<float[]> a = pass(nets[0], m, x, null);
+                List<float[]> b = pass(nets[1], m, x, compiled);
+                for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i), b.get(i), 0f, "step " + step + ", " + i);
+            }
+        }
+    }
+
+    @Test
     void aBlockWithoutATorchScriptFormKeepsTheModelOnDjlsPathAndSaysWhich() {
         Block net = Models.defaults().create("shufflenet_v2_x0_5", ModelContext.dense(3, 32, 10));
         CompiledForward.Unsupported e = assertThrows(CompiledForward.Unsupported.class,
