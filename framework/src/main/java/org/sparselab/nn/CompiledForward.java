@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -120,7 +119,7 @@ public final class CompiledForward {
 
         /** {@code value} as a TorchScript float literal that parses back to the same double. */
         public static String real(double value) {
-            return String.format(Locale.ROOT, "%s", Double.toString(value)).replace('E', 'e');
+            return Double.toString(value).replace('E', 'e'); // Java's shortest round-trip digits
         }
 
         String block(Block b, String input, String path) throws Unsupported {
