@@ -1,16 +1,11 @@
 package org.sparselab.models;
 
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import java.util.List;
 import org.sparselab.nn.BatchNorm2d;
 import org.sparselab.nn.ConvSpec;
@@ -54,16 +49,12 @@ final class Layers {
 
     /** The branches' outputs concatenated along channels, in branch order. */
     static ParallelBlock concat(Block... branches) {
-        return new ParallelBlock(outs -> {
-            NDList heads = new NDList(outs.size());
-            for (NDList o : outs) heads.add(o.singletonOrThrow());
-            return new NDList(NDArrays.concat(heads, 1));
-        }, List.of(branches));
+        return Scripted.concat(List.of(branches));
     }
 
     /** Channels {@code [from, to)} of an (N, C, H, W) input: ShuffleNet V2's channel split. */
     static Block channels(int from, int to) {
-        return LambdaBlock.singleton(x -> x.get(new NDIndex(":, {}:{}", from, to)), "channels" + from + "to" + to);
+        return Scripted.channels(from, to);
     }
 
     /**
@@ -89,7 +80,7 @@ final class Layers {
 
     /** 3×3 average pool, stride 2, padding 1, zeros counted (PyTorch's {@code AvgPool2d} default). */
     static Block avgPool3x3s2() {
-        return Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false, true);
+        return Scripted.avgPool3x3s2();
     }
 
     /** Global average pooling, flatten, then the classifier: (N, C, H, W) → (N, classes). */

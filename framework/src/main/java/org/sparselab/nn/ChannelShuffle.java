@@ -11,7 +11,7 @@ import ai.djl.util.PairList;
  * ShuffleNet's fixed channel shuffle: (N, g·k, H, W) → reshape (N, g, k, H, W) → swap g and k → flatten. Output
  * channel {@code j·g + i} is input channel {@code i·k + j}. No parameters, no MACs.
  */
-public final class ChannelShuffle extends AbstractBlock implements CostedLayer {
+public final class ChannelShuffle extends AbstractBlock implements CostedLayer, CompiledForward.Scriptable {
     private final ShuffleSpec spec;
 
     public ChannelShuffle(ShuffleSpec spec) {
@@ -27,6 +27,15 @@ public final class ChannelShuffle extends AbstractBlock implements CostedLayer {
     public static int sourceOf(int outChannel, int channels, int groups) {
         int perGroup = channels / groups;
         return (outChannel % groups) * perGroup + outChannel / groups;
+    }
+
+    /** {@link #interleave}'s reshape, permute and reshape. */
+    @Override
+    public String script(CompiledForward.Writer out, String input) {
+        int g = spec.groups();
+        if (g == 1) return input;
+        return out.let("torch.reshape(torch.permute(torch.reshape(" + input + ", [" + input + ".size(0), " + g + ", "
+                + input + ".size(1) // " + g + ", -1]), [0, 2, 1, 3]), " + input + ".size())");
     }
 
     @Override

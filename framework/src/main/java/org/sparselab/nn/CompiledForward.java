@@ -134,6 +134,11 @@ public final class CompiledForward {
                 String shortcut = block(branches.get(1).getValue(), input, path + "/" + branches.get(1).getKey());
                 return let(main + ".add_(" + shortcut + ")");
             }
+            if (b instanceof ParallelBlock p && Scripted.isConcat(p)) {
+                List<String> outs = new ArrayList<>();
+                for (var branch : p.getChildren()) outs.add(block(branch.getValue(), input, path + "/" + branch.getKey()));
+                return let("torch.cat([" + String.join(", ", outs) + "], 1)");
+            }
             if (b.getClass() == SequentialBlock.class) {
                 String h = input;
                 for (var child : b.getChildren()) h = block(child.getValue(), h, path + "/" + child.getKey());

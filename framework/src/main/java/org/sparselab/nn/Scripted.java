@@ -1,6 +1,8 @@
 package org.sparselab.nn;
 
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -70,6 +72,42 @@ public final class Scripted {
                 "torch.max_pool2d(%s, " + CompiledForward.Writer.ints(k.getShape()) + ", "
                         + CompiledForward.Writer.ints(s.getShape()) + ", " + CompiledForward.Writer.ints(p.getShape())
                         + ", [1, 1], False)");
+    }
+
+    /**
+     * 3×3 average pooling, stride 2, padding 1, zeros counted (PyTorch's {@code AvgPool2d} default): DJL's
+     * {@code Pool.avgPool2dBlock}, scripted as the {@code torch.avg_pool2d} its engine calls.
+     */
+    public static LambdaBlock avgPool3x3s2() {
+        Shape k = new Shape(3, 3);
+        Shape s = new Shape(2, 2);
+        Shape p = new Shape(1, 1);
+        return lambda("avgPool2d", x -> new NDList(Pool.avgPool2d(x.singletonOrThrow(), k, s, p, false, true)),
+                "torch.avg_pool2d(%s, [3, 3], [2, 2], [1, 1], False, True, None)");
+    }
+
+    /** Channels {@code [from, to)} of an (N, C, H, W) input, a view (ShuffleNet V2's channel split). */
+    public static LambdaBlock channels(int from, int to) {
+        return lambda("channels" + from + "to" + to,
+                x -> new NDList(x.singletonOrThrow().get(new NDIndex(":, {}:{}", from, to))),
+                "%s[:, " + from + ":" + to + "]");
+    }
+
+    /** The join of {@link #concat}: the branches' outputs along channels, in branch order. */
+    private static final Function<List<NDList>, NDList> CONCAT = outs -> {
+        NDList heads = new NDList(outs.size());
+        for (NDList o : outs) heads.add(o.singletonOrThrow());
+        return new NDList(NDArrays.concat(heads, 1));
+    };
+
+    /** The branches' outputs concatenated along channels, in branch order. */
+    public static ParallelBlock concat(List<Block> branches) {
+        return new ParallelBlock(CONCAT, branches);
+    }
+
+    /** Whether {@code b} is a {@link #concat}. */
+    static boolean isConcat(ParallelBlock b) {
+        return field(ParallelBlock.class, "function", b) == CONCAT;
     }
 
     /** The join of {@link #sum}: the second branch's output added into the first's. */

@@ -79,30 +79,44 @@ class CompiledForwardTest {
         }
     }
 
-    @Test
-    void vggWithItsMaxPoolsMatchesDjlBitForBit() throws Exception {
+    /** Two equal models of {@code arch}, one compiled: every training pass's arrays equal, bit for bit. */
+    private static void assertCompiledMatches(String arch, int channels, int size, String mustUse) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Block[] nets = new Block[2];
             for (int i = 0; i < 2; i++) {
-                nets[i] = Models.defaults().create("vgg16_bn", ModelContext.dense(3, 32, 10));
+                nets[i] = Models.defaults().create(arch, ModelContext.dense(channels, size, 10));
                 Engine.getInstance().setRandomSeed(5);
-                nets[i].initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+                nets[i].initialize(m, DataType.FLOAT32, new Shape(1, channels, size, size));
             }
             CompiledForward compiled = CompiledForward.compile(nets[1]);
-            assertTrue(compiled.source().contains("torch.max_pool2d("), compiled.source());
+            assertTrue(compiled.source().contains(mustUse), compiled.source());
             Engine.getInstance().setRandomSeed(4);
             for (int step = 0; step < 2; step++) {
-                NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
+                NDArray x = m.randomNormal(new Shape(2, channels, size, size));
                 List<float[]> a = pass(nets[0], m, x, null);
                 List<float[]> b = pass(nets[1], m, x, compiled);
-                for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i), b.get(i), 0f, "step " + step + ", " + i);
+                assertEquals(a.size(), b.size());
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(a.get(i), b.get(i), 0f, arch + ", step " + step + ", array " + i);
+                }
             }
         }
     }
 
     @Test
+    void vggWithItsMaxPoolsMatchesDjlBitForBit() throws Exception {
+        assertCompiledMatches("vgg16_bn", 3, 32, "torch.max_pool2d(");
+    }
+
+    @Test
+    void shuffleNetsWithSplitConcatShuffleAndAvgPoolMatchDjlBitForBit() throws Exception {
+        assertCompiledMatches("shufflenet_v2_x0_5", 3, 32, "torch.permute(");
+        assertCompiledMatches("shufflenet_v1_g3_x1_0", 3, 32, "torch.avg_pool2d(");
+    }
+
+    @Test
     void aBlockWithoutATorchScriptFormKeepsTheModelOnDjlsPathAndSaysWhich() {
-        Block net = Models.defaults().create("shufflenet_v2_x0_5", ModelContext.dense(3, 32, 10));
+        Block net = Models.defaults().create("mobilenet_v2", ModelContext.dense(3, 32, 10)); // DJL's ReLU6 lambda
         CompiledForward.Unsupported e = assertThrows(CompiledForward.Unsupported.class,
                 () -> CompiledForward.compile(net));
         assertTrue(e.getMessage().startsWith("model/"), e.getMessage());
