@@ -340,7 +340,6 @@ final class TrainBenchmark {
         return out;
     }
 
-    /** The key of the largest value. */
     /**
      * Ours over the other loop round by round (both ran in the same round, so slow machine drift cancels), and the
      * goal judged on the 95 % t interval of their mean: met where the whole interval is at or above it, NOT met where
@@ -380,6 +379,7 @@ final class TrainBenchmark {
         }
     }
 
+    /** The key of the largest value. */
     private static String best(Map<String, Double> medians) {
         return medians.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     }

@@ -22,9 +22,9 @@ import java.util.Map;
  * calls (the backward, one engine call either way, is equal), which is what separates DJL from PyTorch eager here
  * (`docs/architecture.md`, "Compiled forward").
  *
- * <p>Every block in the tree must be {@link Scriptable} (conv, BN, linear), a {@link Scripted} lambda or residual
- * sum, or a {@link SequentialBlock}; anything else, e.g. a method's masked conv or a dynamic
- * shuffle, leaves the model on DJL's path with the reason ({@link #compile}).
+ * <p>Every block in the tree must be {@link Scriptable} (conv, BN, linear, channel shuffle), a {@link Scripted}
+ * lambda or join (residual sum, concat), or a {@link SequentialBlock}; anything else, e.g. a method's masked conv or a
+ * dynamic shuffle, leaves the model on DJL's path with the reason ({@link #compile}).
  */
 public final class CompiledForward {
     private final TorchScriptModule module;
@@ -51,16 +51,15 @@ public final class CompiledForward {
     }
 
     /**
-     * The training forward of {@code model} compiled, or {@link Unsupported} naming the first block that cannot be.
-     *
-     * @throws IllegalStateException where the engine cannot run TorchScript
+     * The training forward of {@code model} compiled, or {@link Unsupported} naming the first block that cannot be
+     * (or saying that the engine runs no TorchScript).
      */
     public static CompiledForward compile(Block model) throws Unsupported {
         if (!TorchScriptModule.supported()) throw new Unsupported("the engine runs no TorchScript");
         Writer w = new Writer();
         String out = w.block(model, "x", "model");
         for (Parameter p : w.parameters) {
-            if (!p.getName().chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_')) {
+            if (!TorchScriptModule.plainName(p.getName())) {
                 throw new Unsupported("parameter '" + p.getName() + "' has a name DJL passes as a container");
             }
         }
@@ -124,20 +123,16 @@ public final class CompiledForward {
 
         String block(Block b, String input, String path) throws Unsupported {
             if (b instanceof Scriptable s) return s.script(this, input);
-            if (b instanceof LambdaBlock l && Scripted.op(l) != null) {
-                String expression = Scripted.op(l).script(input);
+            Scripted.Op op = b instanceof LambdaBlock l ? Scripted.op(l) : null;
+            if (op != null) {
+                String expression = op.script(input);
                 return expression.equals(input) ? input : let(expression);
             }
-            if (b instanceof ParallelBlock p && Scripted.isSum(p)) {
-                var branches = p.getChildren();
-                String main = block(branches.get(0).getValue(), input, path + "/" + branches.get(0).getKey());
-                String shortcut = block(branches.get(1).getValue(), input, path + "/" + branches.get(1).getKey());
-                return let(main + ".add_(" + shortcut + ")");
-            }
-            if (b instanceof ParallelBlock p && Scripted.isConcat(p)) {
+            Scripted.Join join = b instanceof ParallelBlock p ? Scripted.join(p) : null;
+            if (join != null) {
                 List<String> outs = new ArrayList<>();
-                for (var branch : p.getChildren()) outs.add(block(branch.getValue(), input, path + "/" + branch.getKey()));
-                return let("torch.cat([" + String.join(", ", outs) + "], 1)");
+                for (var branch : b.getChildren()) outs.add(block(branch.getValue(), input, path + "/" + branch.getKey()));
+                return let(join.script().apply(outs));
             }
             if (b.getClass() == SequentialBlock.class) {
                 String h = input;

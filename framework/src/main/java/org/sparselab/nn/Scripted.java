@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * DJL's parameterless blocks ({@link LambdaBlock}, the residual {@link ParallelBlock}) built with functions that also
+ * DJL's parameterless blocks ({@link LambdaBlock}, {@link ParallelBlock}'s residual sum and concat) built with functions that also
  * say what they compute in TorchScript, so {@link CompiledForward} can take them into a compiled forward pass; a
  * plain lambda is opaque. The blocks stay DJL's own classes, so saved models and parameter paths (which DJL derives
  * from class names) are unchanged.
@@ -93,26 +93,34 @@ public final class Scripted {
                 "%s[:, " + from + ":" + to + "]");
     }
 
+    /**
+     * A {@link ParallelBlock}'s join with its TorchScript form: {@code script} turns the branches' output variables
+     * into the expression of the joined output. It must call the same engine ops as {@code function}.
+     */
+    public record Join(Function<List<NDList>, NDList> function, Function<List<String>, String> script)
+            implements Function<List<NDList>, NDList> {
+        @Override
+        public NDList apply(List<NDList> outs) {
+            return function.apply(outs);
+        }
+    }
+
     /** The join of {@link #concat}: the branches' outputs along channels, in branch order. */
-    private static final Function<List<NDList>, NDList> CONCAT = outs -> {
+    private static final Join CONCAT = new Join(outs -> {
         NDList heads = new NDList(outs.size());
         for (NDList o : outs) heads.add(o.singletonOrThrow());
         return new NDList(NDArrays.concat(heads, 1));
-    };
+    }, outs -> "torch.cat([" + String.join(", ", outs) + "], 1)");
 
     /** The branches' outputs concatenated along channels, in branch order. */
     public static ParallelBlock concat(List<Block> branches) {
         return new ParallelBlock(CONCAT, branches);
     }
 
-    /** Whether {@code b} is a {@link #concat}. */
-    static boolean isConcat(ParallelBlock b) {
-        return field(ParallelBlock.class, "function", b) == CONCAT;
-    }
-
     /** The join of {@link #sum}: the second branch's output added into the first's. */
-    private static final Function<List<NDList>, NDList> SUM_INTO =
-            outs -> new NDList(outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow()));
+    private static final Join SUM_INTO = new Join(
+            outs -> new NDList(outs.get(0).singletonOrThrow().addi(outs.get(1).singletonOrThrow())),
+            outs -> outs.get(0) + ".add_(" + outs.get(1) + ")");
 
     /**
      * {@code main(x) + shortcut(x)}, summed into main's output ({@code out += identity}, as torchvision's residual
@@ -128,9 +136,9 @@ public final class Scripted {
         return field(LambdaBlock.class, "lambda", b) instanceof Op op ? op : null;
     }
 
-    /** Whether {@code b} is a {@link #sum}. */
-    static boolean isSum(ParallelBlock b) {
-        return field(ParallelBlock.class, "function", b) == SUM_INTO;
+    /** {@code b}'s join where it is a {@link Join}, else null (a join without a TorchScript form). */
+    static Join join(ParallelBlock b) {
+        return field(ParallelBlock.class, "function", b) instanceof Join j ? j : null;
     }
 
     // DJL keeps both functions private; a changed layout only means "no TorchScript form"

@@ -87,8 +87,16 @@ public final class TorchScriptModule {
      * picks the method. Unnamed arrays and plain names (a parameter's {@code weight}) pass as they are.
      */
     public static boolean positional(NDArray x) {
-        String name = x.getName();
-        return name == null || name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_');
+        return x.getName() == null || plainName(x.getName());
+    }
+
+    /** Whether an array named {@code name} passes as itself: letters, digits and underscores only. */
+    static boolean plainName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '_') return false;
+        }
+        return true;
     }
 
     /** The archive: {@code data.pkl} (the module object), {@code constants.pkl} (none), the code and the format. */
