@@ -26,7 +26,7 @@ import java.util.Map;
  * lambda or join (residual sum, concat), or a {@link SequentialBlock}; anything else, e.g. a method's masked conv or a
  * dynamic shuffle, leaves the model on DJL's path with the reason ({@link #compile}).
  */
-public final class CompiledForward {
+public final class CompiledForward implements AutoCloseable {
     private final TorchScriptModule module;
     private final List<Parameter> parameters;
     private final String source;
@@ -75,6 +75,12 @@ public final class CompiledForward {
         inputs.add(x);
         for (Parameter p : parameters) inputs.add(ps.getValue(p, x.getDevice(), true));
         return module.forward(inputs);
+    }
+
+    /** Frees the compiled module; the model's parameters are untouched. */
+    @Override
+    public void close() {
+        module.close();
     }
 
     /** The TorchScript source (the {@code forward} method), for logs and tests. */

@@ -24,13 +24,21 @@ import java.util.zip.ZipOutputStream;
  * (format version 3), and has the engine load it. Calls run {@code forward} under the caller's gradient mode, so
  * autograd records them inside a {@code GradientCollector} and not outside it.
  */
-public final class TorchScriptModule {
+public final class TorchScriptModule implements AutoCloseable {
     private static final NDManager OWNER = loadingManager(); // process-long: modules hold no tensors
 
     private final PtSymbolBlock module;
+    private volatile boolean closed;
 
     private TorchScriptModule(PtSymbolBlock module) {
         this.module = module;
+    }
+
+    /** Frees the engine's module (its code and the graphs the engine optimised from it). */
+    @Override
+    public void close() {
+        closed = true;
+        module.close();
     }
 
     /** Whether this process's engine can load TorchScript (DJL's PyTorch engine). */
@@ -72,6 +80,7 @@ public final class TorchScriptModule {
      * warning into every process's log.
      */
     public NDList forward(NDList inputs) {
+        if (closed) throw new IllegalStateException("this TorchScript module was closed; compile it again");
         for (NDArray x : inputs) {
             if (!positional(x)) {
                 throw new IllegalArgumentException("array named '" + x.getName() + "' would not pass as a plain "

@@ -162,8 +162,8 @@ public final class TrainLoop {
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(new SmoothedCrossEntropy(phase.labelSmoothing()))
                     .optOptimizer(opt)
                     .optDevices(devices);
-            try (opt; Trainer trainer = model.newTrainer(cfg)) {
-                CompiledForward compiled = compiledForward(phase.name());
+            try (opt; Trainer trainer = model.newTrainer(cfg);
+                    CompiledForward compiled = compiledForward(phase.name())) {
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();

@@ -37,6 +37,20 @@ class TorchScriptModuleTest {
     }
 
     @Test
+    void aClosedModuleIsFreedAndRefusesToRun() {
+        TorchScriptModule m = TorchScriptModule.compile("Twice",
+                "  def forward(self, x: Tensor) -> Tensor:\n    return x * 2.0\n");
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDList in = new NDList(nd.create(new float[] {1, 2}));
+            assertArrayEquals(new float[] {2, 4}, m.forward(in).singletonOrThrow().toFloatArray());
+            m.close();
+            m.close(); // twice is harmless
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.forward(in));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    @Test
     void inputsPassByPositionAndNamesDjlWouldRegroupAreRefused() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {1, -2, 3});

@@ -371,10 +371,16 @@ public abstract class TorchOptimizer extends Optimizer implements AutoCloseable 
         managers.clear();
     }
 
-    /** Frees all optimizer state. */
+    /** Frees all optimizer state and the fused steps' modules. */
     @Override
     public synchronized void close() {
         clearState();
+        synchronized (fusedModules) {
+            fusedModules.values().forEach(m -> {
+                if (m != null) m.close();
+            });
+            fusedModules.clear();
+        }
     }
 
     /** DJL's builder with every built-in knob neutral: rescale 1, no clipping, no weight decay. */
