@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import org.sparselab.bench.BenchContext;
 import org.sparselab.bench.BenchOptions;
 import org.sparselab.bench.BenchResult;
@@ -73,11 +72,11 @@ final class TrainBenchmark {
     /**
      * Our TrainLoop in each memory format, a bare DJL loop (DJL's own SGD, no hooks, no metrics, NCHW) and the
      * PyTorch reference ({@link PyTorchReference}), same model, batch size and threads. Per round: one epoch of ours
-     * in each format (the others on their own threads, in lockstep: {@link LockstepLoop}), one bare epoch, one
-     * PyTorch run of as many steps after its own warm-up steps (interleaved, so machine drift hits all alike); round
-     * 0 warms our loops up and runs no PyTorch. Every loop of ours runs as one phase (DJL's Trainer allocates once per
-     * phase, so a phase per epoch would hide growth epoch over epoch); live NDArrays (all loops'), resident memory
-     * and JVM heap are read after each epoch of the first.
+     * in each format (all on this thread: {@link SameThreadLoop}), one bare epoch, one PyTorch run of as many steps
+     * after its own warm-up steps (interleaved, so machine drift hits all alike); round 0 warms our loops up and runs
+     * no PyTorch. The first format's loop runs as one phase (DJL's Trainer allocates once per phase, so a phase per
+     * epoch would hide growth epoch over epoch); live NDArrays, resident memory and JVM heap are read after each of
+     * its epochs.
      */
     private static BenchResult run(BenchContext ctx) throws IOException {
         BenchOptions o = ctx.options();
@@ -123,11 +122,10 @@ final class TrainBenchmark {
             imageSize = data.imageSize();
             classes = data.numClasses();
             int batches = (data.trainSize() + bs - 1) / bs;
-            List<LockstepLoop> others = new ArrayList<>();
+            List<SameThreadLoop> others = new ArrayList<>();
             try (Model model = Model.newInstance("bench", devices[0])) {
                 for (MemoryFormat f : formats.subList(1, formats.size())) {
-                    others.add(new LockstepLoop(f, cfg.train().compile(), arch, data, devices, bs, cfg.seed(),
-                            epochs + 1));
+                    others.add(new SameThreadLoop(f, cfg.train().compile(), arch, data, devices, bs, cfg.seed()));
                 }
                 model.setBlock(Models.defaults().create(arch,
                         ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
@@ -146,7 +144,7 @@ final class TrainBenchmark {
                             heapMb.add((Runtime.getRuntime().totalMemory()) >> 20);
                             liveArrays.add(liveNdArrays());
                         }
-                        others.forEach(LockstepLoop::round);
+                        others.forEach(SameThreadLoop::round);
                         if (!noBare) {
                             double b = bareTrainImagesPerSecond(data, arch, devices[0], bs, 0, batches);
                             if (timed) bare.add(b);
@@ -169,7 +167,7 @@ final class TrainBenchmark {
                 oursParams = trainableParameters(model.getBlock());
                 loop.run(null);
             } finally {
-                others.forEach(LockstepLoop::close);
+                others.forEach(SameThreadLoop::close);
             }
             others.forEach(other -> ours.put(other.format, other.imagesPerSecond));
         }
@@ -403,82 +401,52 @@ final class TrainBenchmark {
     }
 
     /**
-     * Our trainer in one more memory format, on its own thread and in lockstep with the first format's loop: its own
-     * model and one phase of as many epochs, each started by {@link #round} and waited for, so no two loops ever
-     * compute at once, and each format keeps one DJL Trainer for the whole benchmark, as the first does.
+     * Our trainer in one more memory format, run on the benchmark's own thread: its own model, kept across rounds,
+     * and one single-epoch run of a {@link TrainLoop} per {@link #round}, called between the first format's epochs.
+     *
+     * <p>Why not a thread of its own: libgomp keeps one OpenMP thread pool per thread that calls the engine, and once
+     * the process holds more such threads than there are cores it throttles every pool's spin-wait, so each parallel
+     * region wakes its workers from sleep. A second live pool slowed every loop in the process by 10–25 % on the
+     * 2-core machine (`docs/architecture.md`, "One engine thread").
      */
-    private static final class LockstepLoop implements AutoCloseable {
+    private static final class SameThreadLoop implements AutoCloseable {
         final MemoryFormat format;
         final List<Double> imagesPerSecond = new ArrayList<>(); // rounds 1, 2, …: round 0 is the warm-up
-        private final Semaphore go = new Semaphore(0);
-        private final Semaphore done = new Semaphore(0);
-        private final Thread thread;
-        private volatile boolean closing;
-        private volatile Throwable failure;
+        private final Model model;
+        private final TrainLoop loop;
+        private int rounds;
 
-        /** Thrown on the loop's thread to end it when the benchmark closes it. */
-        private static final class Closed extends RuntimeException {}
-
-        LockstepLoop(MemoryFormat format, ForwardCompile compile, String arch, DataModule data, Device[] devices,
-                int bs, long seed, int rounds) {
+        SameThreadLoop(MemoryFormat format, ForwardCompile compile, String arch, DataModule data, Device[] devices,
+                int bs, long seed) {
             this.format = format;
+            model = Model.newInstance("bench-" + format.configName(), devices[0]);
+            model.setBlock(Models.defaults().create(arch,
+                    ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
             TrainingProgress probe = new TrainingProgress() {
                 @Override
                 public void passFinished(EpochMetrics m) {
-                    if (!m.split().equals("train")) return;
-                    if (m.epoch() > 0) imagesPerSecond.add(data.trainSize() / m.seconds());
-                    done.release();
-                    awaitGo(); // the evaluation pass waits for the next round too
+                    if (m.split().equals("train") && rounds > 0) imagesPerSecond.add(data.trainSize() / m.seconds());
                 }
             };
-            thread = new Thread(() -> {
-                try {
-                    awaitGo();
-                    try (Model model = Model.newInstance("bench-" + format.configName(), devices[0])) {
-                        model.setBlock(Models.defaults().create(arch,
-                                ModelContext.dense(data.channels(), data.imageSize(), data.numClasses())));
-                        TrainLoop loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench",
-                                rounds, bs, 0, TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE,
-                                null, "bench", seed, m -> {}, probe, format).compileForward(compile);
-                        loop.initialize();
-                        loop.run(null);
-                    }
-                } catch (Closed e) {
-                    // the benchmark is over
-                } catch (Throwable e) {
-                    failure = e;
-                } finally {
-                    done.release();
-                }
-            }, "bench-train-" + format.configName());
-            thread.setDaemon(true);
-            thread.start();
+            loop = new TrainLoop(model, devices, data, List.of(new TrainLoop.Phase("bench", 1, bs, 0,
+                    TrainBenchmark::sgd, LrSchedule.constant(0.05))), TrainingHooks.NONE, null, "bench", seed,
+                    m -> {}, probe, format).compileForward(compile);
+            loop.initialize();
         }
 
-        private void awaitGo() {
-            go.acquireUninterruptibly();
-            if (closing) throw new Closed();
-        }
-
-        /** Trains this loop's next epoch (the first call: builds and initialises the model, too) and waits. */
+        /** Trains this loop's next epoch (a fresh optimizer each round; the weights carry on). */
         void round() {
-            go.release();
-            done.acquireUninterruptibly();
-            if (failure != null) {
-                throw new IllegalStateException("our trainer in " + format.configName() + " failed: " + failure,
-                        failure);
+            try {
+                loop.run(null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("our trainer in " + format.configName() + " failed", e);
             }
+            rounds++;
         }
 
         @Override
         public void close() {
-            closing = true;
-            go.release();
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            model.close();
         }
     }
 

@@ -10,7 +10,8 @@ package org.sparselab.train;
  */
 public final class StopRequest {
     private static volatile String reason;
-    private static volatile boolean listening;
+    private static final java.util.concurrent.atomic.AtomicInteger LISTENING =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static volatile java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
     private StopRequest() {}
@@ -25,14 +26,18 @@ public final class StopRequest {
         return reason;
     }
 
-    /** Set by the training loop while it checks for requests, so that a stopper knows whether waiting helps. */
+    /**
+     * Set by each training loop while it checks for requests, so that a stopper knows whether waiting helps; counted,
+     * since loops may run side by side (sweep workers) or one inside another's callback (a benchmark).
+     */
     static void listening(boolean on) {
-        listening = on;
+        if (on) LISTENING.incrementAndGet();
+        else LISTENING.decrementAndGet();
     }
 
     /** Whether a training loop is running and will stop at its next step boundary when asked. */
     public static boolean listening() {
-        return listening;
+        return LISTENING.get() > 0;
     }
 
     /** Called once the stop has been reported to the user (the CLI's last line), so shutdown may proceed. */
