@@ -2,6 +2,7 @@ package org.sparselab.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -35,5 +36,15 @@ class ResumeIdentityTest {
         var loaded = load();
         String theirs = ConfigWriter.legacyIdentitySha256(other.yaml(), ExperimentConfig.class);
         assertEquals(loaded.sha256(), RunPipeline.resumeIdentity(theirs, loaded));
+    }
+
+    @Test
+    void theCompileModeIsNotPartOfTheIdentity() { // same ops either way: one run, resumable under either
+        var plain = load();
+        var none = load("train.compile=none");
+        assertEquals(plain.sha256(), none.sha256());
+        assertEquals(plain.sha256(), load("train.compile=torchscript").sha256());
+        assertEquals(none.sha256(), RunPipeline.resumeIdentity(plain.sha256(), none));
+        assertTrue(none.yaml().contains("compile: none"), "still written to the resolved YAML: " + none.yaml());
     }
 }

@@ -29,7 +29,7 @@ public record ReportConfig(
                 + "baseline), or `key=value` naming a setting (e.g. `method.shuffle=fixed`).")
         @Default("none") String baseline,
         @Doc("Further keys that do not tell settings apart (always ignored: seed, name, device, tracking.*, "
-                + "output.*, data.root, data.workers, data.download).")
+                + "output.*, data.root, data.workers, data.download, train.compile).")
         @Default("[]") List<String> ignore,
         @Doc("CSV of paper-reported numbers to set beside ours (columns method, variant, model, dataset, target, "
                 + "top1 in %, source; a blank key cell matches anything), relative to the working directory.")

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 public final class RunGroups {
     /** Keys that never tell settings apart. */
     static final List<String> ALWAYS_IGNORED = List.of("seed", "name", "device", "tracking.", "output.", "data.root",
-            "data.workers", "data.download");
+            "data.workers", "data.download", "train.compile");
 
     private final RunTable runs;
     private final ReportConfig cfg;

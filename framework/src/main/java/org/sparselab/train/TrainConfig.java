@@ -8,6 +8,7 @@ import org.sparselab.config.Check;
 import org.sparselab.config.ConfigException;
 import org.sparselab.config.Default;
 import org.sparselab.config.Doc;
+import org.sparselab.config.NotHashed;
 import org.sparselab.nn.MemoryFormat;
 import org.sparselab.train.schedule.LrScheduleConfig;
 import org.sparselab.train.optim.OptimizerConfig;
@@ -30,11 +31,12 @@ public record TrainConfig(
                 + "through the whole network; parameters keep their layout). Same results up to float rounding; "
                 + "PyTorch engine only. `./sparselab bench train` times both.")
         @Default("nchw") MemoryFormat memoryFormat,
-        @Doc("How the training forward pass runs: none (DJL, block by block) or torchscript (the whole model as "
-                + "one TorchScript call written from its blocks: the same ops, so the same results bit for bit, and "
-                + "faster on CPU; a model with a block that has no TorchScript form, e.g. a method's masked conv, "
-                + "stays on DJL's path and the log names the block). PyTorch engine only.")
-        @Default("none") ForwardCompile compile,
+        @Doc("How the training forward pass runs: torchscript (the whole model as one TorchScript call written "
+                + "from its blocks: the same ops, so the same results bit for bit, and faster on CPU; a model with a "
+                + "block that has no TorchScript form, e.g. a method's masked conv, stays on DJL's path and the log "
+                + "names the block; PyTorch engine only) or none (DJL, block by block). Not part of the run's "
+                + "identity: both give the same run.")
+        @NotHashed @Default("torchscript") ForwardCompile compile,
         @Doc("Phases run in order; empty means one phase named 'train' with the keys above.")
         @Default("[]") List<PhaseConfig> phases) {
 
@@ -43,7 +45,7 @@ public record TrainConfig(
         Check.inHalfOpen("label_smoothing", labelSmoothing, 0, 1);
         if (batchSize != null) Check.positive("batch_size", batchSize);
         if (memoryFormat == null) memoryFormat = MemoryFormat.NCHW;
-        if (compile == null) compile = ForwardCompile.NONE;
+        if (compile == null) compile = ForwardCompile.TORCHSCRIPT;
         phases = phases == null ? List.of() : List.copyOf(phases);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < phases.size(); i++) {

@@ -219,7 +219,7 @@ public final class TrainLoop {
                     phase);
             return c;
         } catch (CompiledForward.Unsupported e) {
-            LOG.warn("train.compile: torchscript: phase {} keeps DJL's block-by-block forward: {}", phase,
+            LOG.info("train.compile: torchscript: phase {} keeps DJL's block-by-block forward: {}", phase,
                     e.getMessage());
             return null;
         }
