@@ -77,13 +77,13 @@ public final class BatchNorm2d extends AbstractBlock implements CompiledForward.
     }
 
     /**
-     * {@code torch.batch_norm} in training mode, with the momentum DJL's engine hands PyTorch ({@code 1 - momentum}
+     * {@code torch.batch_norm} in the writer's mode, with the momentum DJL's engine hands PyTorch ({@code 1 - momentum}
      * in float, widened) and the epsilon widened from float, as DJL's call passes them.
      */
     @Override
     public String script(CompiledForward.Writer out, String input) {
         return out.let("torch.batch_norm(" + input + ", " + out.param(gamma) + ", " + out.param(beta) + ", "
-                + out.param(runningMean) + ", " + out.param(runningVar) + ", True, "
+                + out.param(runningMean) + ", " + out.param(runningVar) + (out.training() ? ", True, " : ", False, ")
                 + CompiledForward.Writer.real((double) (1f - momentum)) + ", " + CompiledForward.Writer.real(epsilon)
                 + ", False)");
     }

@@ -31,11 +31,11 @@ public record TrainConfig(
                 + "through the whole network; parameters keep their layout). Same results up to float rounding; "
                 + "PyTorch engine only. `./sparselab bench train` times both.")
         @Default("nchw") MemoryFormat memoryFormat,
-        @Doc("How the training forward pass runs: torchscript (the whole model as one TorchScript call written "
-                + "from its blocks: the same ops, so the same results bit for bit, and faster on CPU; a model with a "
-                + "block that has no TorchScript form, e.g. a method's masked conv, stays on DJL's path and the log "
-                + "names the block; PyTorch engine only) or none (DJL, block by block). Not part of the run's "
-                + "identity: both give the same run.")
+        @Doc("How the forward passes of training and of each epoch's evaluation run: torchscript (the whole model "
+                + "as one TorchScript call written from its blocks: the same ops, so the same results bit for bit, "
+                + "and faster on CPU; a model with a block that has no TorchScript form, e.g. a method's masked "
+                + "conv, stays on DJL's path and the log names the block; PyTorch engine only) or none (DJL, block "
+                + "by block). Not part of the run's identity: both give the same run.")
         @NotHashed @Default("torchscript") ForwardCompile compile,
         @Doc("Phases run in order; empty means one phase named 'train' with the keys above.")
         @Default("[]") List<PhaseConfig> phases) {

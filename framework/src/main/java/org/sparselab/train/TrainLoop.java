@@ -163,7 +163,11 @@ public final class TrainLoop {
                     .optOptimizer(opt)
                     .optDevices(devices);
             try (opt; Trainer trainer = model.newTrainer(cfg);
-                    CompiledForward compiled = compiledForward(phase.name())) {
+                    CompiledForward compiled = compiledForward(phase.name(), true);
+                    CompiledForward compiledEval = compiled == null ? null : compiledForward(phase.name(), false)) {
+                ParameterStore ps = paramStore(trainer);
+                UnaryOperator<NDList> evalForward = compiledEval == null ? trainer::evaluate
+                        : x -> compiledEval.forward(ps, x.singletonOrThrow());
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();
@@ -172,7 +176,7 @@ public final class TrainLoop {
                     mid = null;
                     step += ceilDiv(data.trainSize(), phase.batchSize());
                     rows.add(train);
-                    EpochMetrics eval = evaluate(trainer.getManager(), trainer::evaluate, phase.name(), epoch,
+                    EpochMetrics eval = evaluate(trainer.getManager(), evalForward, phase.name(), epoch,
                             data.evalSplit(), train.lr(), phase.batchSize());
                     rows.add(eval);
                     if (eval.top1() > bestTop1) {
@@ -202,21 +206,26 @@ public final class TrainLoop {
     }
 
     /**
-     * Has the training forward pass run as one TorchScript call from now on ({@code train.compile: torchscript}),
-     * where the model allows it; evaluation stays on DJL's path.
+     * Has the training and evaluation forward passes run as one TorchScript call each from now on
+     * ({@code train.compile: torchscript}), where the model allows it.
      */
     public TrainLoop compileForward(ForwardCompile mode) {
         this.compile = mode;
         return this;
     }
 
-    /** The phase's compiled forward, or null: not asked for, or the model has a block without a TorchScript form. */
-    private CompiledForward compiledForward(String phase) {
+    /**
+     * The phase's compiled forward in training or evaluation mode, or null: not asked for, or the model has a block
+     * without a TorchScript form (said once, for the training forward).
+     */
+    private CompiledForward compiledForward(String phase, boolean training) {
         if (compile != ForwardCompile.TORCHSCRIPT) return null;
         try {
-            CompiledForward c = CompiledForward.compile(model.getBlock());
-            LOG.info("train.compile: torchscript: phase {} trains with the forward pass as one TorchScript call",
-                    phase);
+            CompiledForward c = CompiledForward.compile(model.getBlock(), training);
+            if (training) {
+                LOG.info("train.compile: torchscript: phase {} trains and evaluates with the forward pass as one "
+                        + "TorchScript call", phase);
+            }
             return c;
         } catch (CompiledForward.Unsupported e) {
             LOG.info("train.compile: torchscript: phase {} keeps DJL's block-by-block forward: {}", phase,

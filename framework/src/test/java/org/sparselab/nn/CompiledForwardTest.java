@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.sparselab.models.ModelContext;
 import org.sparselab.models.Models;
 
-/** The compiled training forward gives DJL's block-by-block pass bit for bit: outputs, gradients, BN statistics. */
+/**
+ * The compiled forward gives DJL's block-by-block pass bit for bit: in training, outputs, gradients and BN statistics;
+ * in evaluation, outputs, with BN's running statistics used and left alone.
+ */
 class CompiledForwardTest {
 
     /** Outputs, every parameter's gradient, then every parameter (BN statistics moved) after one pass. */
@@ -50,6 +53,26 @@ class CompiledForwardTest {
         return seen;
     }
 
+    /** Evaluation outputs of DJL's {@code net} and of {@code compiledNet} compiled in evaluation mode: equal. */
+    private static void assertEvaluationMatches(Block net, Block compiledNet, NDManager m, NDArray x, String what)
+            throws Exception {
+        ParameterStore ps = new ParameterStore(m, false);
+        try (CompiledForward eval = CompiledForward.compile(compiledNet, false); NDManager scope = m.newSubManager()) {
+            assertTrue(eval.source().contains(", False, "), eval.source()); // batch_norm(..., training=False, ...)
+            List<float[]> before = new ArrayList<>();
+            for (Pair<String, Parameter> p : compiledNet.getParameters()) before.add(p.getValue().getArray().toFloatArray());
+            scope.tempAttachAll(x);
+            float[] djl = net.forward(ps, new NDList(x), false).head().toFloatArray();
+            float[] compiled = eval.forward(ps, x).head().toFloatArray();
+            assertArrayEquals(djl, compiled, 0f, what + ": evaluation output");
+            int i = 0;
+            for (Pair<String, Parameter> p : compiledNet.getParameters()) {
+                assertArrayEquals(before.get(i++), p.getValue().getArray().toFloatArray(), 0f,
+                        what + ": evaluation leaves " + p.getKey() + " alone");
+            }
+        }
+    }
+
     private static Block resnet(NDManager m, int seed) {
         Block net = Models.defaults().create("resnet20", ModelContext.dense(1, 12, 10));
         Engine.getInstance().setRandomSeed(seed);
@@ -75,6 +98,9 @@ class CompiledForwardTest {
                         assertArrayEquals(a.get(i), b.get(i), 0f, format + ", step " + step + ", array " + i);
                     }
                 }
+                // BN's running statistics have moved away from their initial values: evaluation uses them
+                assertEvaluationMatches(djl, compiledNet, m, format.apply(m.randomNormal(new Shape(4, 1, 12, 12))),
+                        "resnet20 " + format);
             }
         }
     }
@@ -100,6 +126,7 @@ class CompiledForwardTest {
                     assertArrayEquals(a.get(i), b.get(i), 0f, arch + ", step " + step + ", array " + i);
                 }
             }
+            assertEvaluationMatches(nets[0], nets[1], m, m.randomNormal(new Shape(2, channels, size, size)), arch);
         }
     }
 
