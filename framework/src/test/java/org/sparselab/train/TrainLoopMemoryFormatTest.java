@@ -38,8 +38,13 @@ import org.sparselab.train.schedule.LrSchedule;
 class TrainLoopMemoryFormatTest {
     /** Three channels: with one, NHWC and NCHW are the same bytes and the layout could not be told apart. */
     static DataModule data() {
+        return data(8);
+    }
+
+    /** 64 training and 32 test images of 3 × {@code size} × {@code size}, 3 classes. */
+    static DataModule data(int size) {
         var base = DataConfig.of("synthetic");
-        var cfg = new DataConfig("synthetic", null, 16, 32, 0, null, null, base.augment(), true, null, null, 8, 3,
+        var cfg = new DataConfig("synthetic", null, 16, 32, 0, null, null, base.augment(), true, null, null, size, 3,
                 new DataConfig.Synthetic(64, 32, 3, 0.25, 0), false, 0);
         return DataModule.open(cfg, 1, DataEnvironment.isolated(java.nio.file.Path.of("").toAbsolutePath()));
     }
