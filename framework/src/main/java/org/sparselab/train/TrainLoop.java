@@ -166,13 +166,15 @@ public final class TrainLoop {
                     CompiledForward compiled = compiledForward(phase.name(), true);
                     CompiledForward compiledEval = compiled == null ? null : compiledForward(phase.name(), false)) {
                 ParameterStore ps = paramStore(trainer);
+                UnaryOperator<NDList> trainForward = compiled == null ? trainer::forward
+                        : x -> compiled.forward(ps, x.singletonOrThrow());
                 UnaryOperator<NDList> evalForward = compiledEval == null ? trainer::evaluate
                         : x -> compiledEval.forward(ps, x.singletonOrThrow());
                 int first = p == startPhase ? startEpochInPhase : 0;
                 for (int e = first; e < phase.epochs(); e++, epoch++) {
                     List<EpochMetrics> rows = new ArrayList<>();
-                    EpochMetrics train = trainEpoch(trainer, compiled, phase, p, e, epoch, step, opt, mid, bestTop1,
-                            bestEpoch);
+                    EpochMetrics train = trainEpoch(trainer, ps, trainForward, phase, p, e, epoch, step, opt, mid,
+                            bestTop1, bestEpoch);
                     mid = null;
                     step += ceilDiv(data.trainSize(), phase.batchSize());
                     rows.add(train);
@@ -249,14 +251,14 @@ public final class TrainLoop {
         model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape(1));
     }
 
-    private EpochMetrics trainEpoch(Trainer trainer, CompiledForward compiled, Phase phase, int phaseIndex,
-            int epochInPhase, int epoch, long step, TorchOptimizer opt, Checkpoint.MidEpoch from, double bestTop1,
-            int bestEpoch) {
+    /** One training pass; {@code forward} is the phase's (compiled or DJL's), on the trainer's store {@code ps}. */
+    private EpochMetrics trainEpoch(Trainer trainer, ParameterStore ps, UnaryOperator<NDList> forward, Phase phase,
+            int phaseIndex, int epochInPhase, int epoch, long step, TorchOptimizer opt, Checkpoint.MidEpoch from,
+            double bestTop1, int bestEpoch) {
         long t0 = System.nanoTime() - (from == null ? 0 : (long) (from.seconds() * 1e9));
         // Engine randomness (dropout) restarts from a per-epoch seed, so a resumed epoch draws what the original did.
         Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, "train.engine_rng", epoch));
         SmoothedCrossEntropy lossFn = (SmoothedCrossEntropy) trainer.getLoss();
-        ParameterStore ps = paramStore(trainer);
         Accumulator acc = new Accumulator();
         double lr = 0;
         int first = 0;
@@ -282,8 +284,7 @@ public final class TrainLoop {
                     double lossSum = 0;
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         for (NDList part : parts) {
-                            NDList preds = compiled != null ? compiled.forward(ps, part.get(0))
-                                    : trainer.forward(new NDList(part.get(0)));
+                            NDList preds = forward.apply(new NDList(part.get(0)));
                             NDArray loss = lossFn.loss(preds.head(), part.get(1));
                             NDArray total = loss;
                             StepContext ctx = new StepContext(scope, model.getBlock(), ps, phase.name(), phaseIndex,
